@@ -71,7 +71,7 @@ func flattenValidation(ve *jsonschema.ValidationError) error {
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
-			fe := FieldError{Path: PointerToPath(e.InstanceLocation), Reason: e.Message}
+			fe := FieldError{Path: PointerToPath(e.InstanceLocation), Reason: friendlyReason(e.Message)}
 			if k := fe.Error(); !seen[k] {
 				seen[k] = true
 				leaves = append(leaves, fe)
@@ -140,4 +140,26 @@ func newSchema(kind string, spec any) (*Schema, error) {
 		return nil, fmt.Errorf("schema of kind %q: %w", kind, err)
 	}
 	return &Schema{doc: doc, compiled: compiled}, nil
+}
+
+// friendlyReason rewrites the validator's wording into the words a spec
+// author uses: fields rather than properties.
+func friendlyReason(msg string) string {
+	switch {
+	case strings.HasPrefix(msg, "additionalProperties "):
+		names := strings.TrimSuffix(strings.TrimPrefix(msg, "additionalProperties "), " not allowed")
+		if strings.Contains(names, ",") {
+			return "unknown fields " + strings.ReplaceAll(names, "'", `"`)
+		}
+		return "unknown field " + strings.ReplaceAll(names, "'", `"`)
+	case strings.HasPrefix(msg, "missing properties: "):
+		names := strings.ReplaceAll(strings.TrimPrefix(msg, "missing properties: "), "'", `"`)
+		if strings.Contains(names, ",") {
+			return "required fields missing: " + names
+		}
+		return "required field " + names + " is missing"
+	case strings.HasPrefix(msg, "does not match pattern '^$|^[-+]?(0|"):
+		return "must be a duration in Go syntax, such as 500ms, 1.5s or 2m"
+	}
+	return msg
 }

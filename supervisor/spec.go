@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"sort"
 	"strings"
@@ -90,36 +89,77 @@ func (s *Spec) Ref() string {
 // without kind or name is an error that gives its position in the input.
 // Nothing is decoded against a kind yet: see Supervisor.Decode.
 func ParseDocuments(data []byte) ([]*Spec, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var specs []*Spec
 	seen := map[string]int{}
-	for i := 1; ; i++ {
+	for i, chunk := range splitDocuments(data) {
+		n := i + 1
 		var doc any
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("document %d: %w", i, err)
+		if err := yaml.Unmarshal(chunk.text, &doc); err != nil {
+			return nil, fmt.Errorf("document %d (from line %d): %w", n, chunk.line, err)
 		}
 		if doc == nil {
 			continue
 		}
 		m, ok := doc.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("document %d: expected a mapping with kind and name, got %T", i, doc)
+			return nil, fmt.Errorf("document %d (from line %d): expected a mapping with kind and name, got %T", n, chunk.line, doc)
 		}
 		s, err := SpecFromMap(m)
 		if err != nil {
-			return nil, fmt.Errorf("document %d: %w", i, err)
+			return nil, fmt.Errorf("document %d (from line %d): %w", n, chunk.line, err)
 		}
 		if prev, dup := seen[s.Name]; dup {
-			return nil, fmt.Errorf("document %d: name %q already used by document %d", i, s.Name, prev)
+			return nil, fmt.Errorf("document %d (from line %d): name %q already used by document %d", n, chunk.line, s.Name, prev)
 		}
-		seen[s.Name] = i
+		seen[s.Name] = n
 		specs = append(specs, s)
 	}
 	return specs, nil
+}
+
+// docChunk is the text of one YAML document and the line it starts on.
+type docChunk struct {
+	text []byte
+	line int
+}
+
+// splitDocuments cuts a YAML stream at its document markers ("---" and
+// "..." at the start of a line). Markers cannot occur inside scalars, so a
+// line scan is exact; it also works around YAML decoders that stop at the
+// first empty document.
+func splitDocuments(data []byte) []docChunk {
+	var out []docChunk
+	start, startLine := 0, 1
+	line := 1
+	for pos := 0; pos < len(data); {
+		end := bytes.IndexByte(data[pos:], '\n')
+		next := len(data)
+		if end >= 0 {
+			next = pos + end + 1
+		}
+		l := bytes.TrimRight(data[pos:next], "\r\n")
+		if isDocumentMarker(l) {
+			out = append(out, docChunk{text: data[start:pos], line: startLine})
+			rest := bytes.TrimLeft(l[3:], " \t")
+			if len(rest) > 0 && l[0] == '-' {
+				// "--- {kind: A, ...}": the document starts on the marker line.
+				start, startLine = pos+3, line
+			} else {
+				start, startLine = next, line+1
+			}
+		}
+		pos = next
+		line++
+	}
+	out = append(out, docChunk{text: data[start:], line: startLine})
+	return out
+}
+
+func isDocumentMarker(l []byte) bool {
+	if len(l) < 3 || !(bytes.HasPrefix(l, []byte("---")) || bytes.HasPrefix(l, []byte("..."))) {
+		return false
+	}
+	return len(l) == 3 || l[3] == ' ' || l[3] == '\t'
 }
 
 // ParseDocument reads exactly one document (YAML or JSON).
