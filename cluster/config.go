@@ -19,7 +19,9 @@ type Config struct {
 	NodeName string
 
 	// BindAddr is the TCP address of the raft transport. Default
-	// "127.0.0.1:0": a free loopback port.
+	// "127.0.0.1:0": a free loopback port. A port chosen by the system
+	// changes at every start, which suits a single node; a member of a
+	// multi-node cluster needs a fixed port.
 	BindAddr string
 
 	// AdvertiseAddr is the raft address other nodes reach this node at,

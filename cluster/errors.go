@@ -35,6 +35,10 @@ var (
 	// the watchers it closed.
 	ErrClosed = errors.New("cluster: store closed")
 
+	// ErrLeadershipLost is returned when the node lost leadership while a
+	// write was being committed: the write may or may not have been applied.
+	ErrLeadershipLost = errors.New("cluster: leadership lost, the write may or may not be applied")
+
 	// ErrInvalid is wrapped by errors about invalid arguments (an empty key,
 	// a non-positive TTL, a key twice in one batch, ...).
 	ErrInvalid = errors.New("cluster: invalid argument")

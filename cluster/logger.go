@@ -61,6 +61,7 @@ func (a *hclogAdapter) enabled(l slog.Level) bool {
 	return l >= a.min.Level() && a.logger.Enabled(context.Background(), l)
 }
 
+// Log and the methods below implement hclog.Logger.
 func (a *hclogAdapter) Log(level hclog.Level, msg string, args ...any) {
 	if level == hclog.Off {
 		return

@@ -1,0 +1,144 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/raft"
+	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
+)
+
+// Store is the replicated configuration store of one node. Open one with
+// [Open]; all methods are safe for concurrent use.
+type Store struct {
+	cfg       Config
+	logger    *slog.Logger
+	raft      *raft.Raft
+	fsm       *fsm
+	hub       *hub
+	lessor    *lessor
+	transport *raft.NetworkTransport
+	bolt      *raftboltdb.BoltStore
+	logs      raft.LogStore
+
+	closed    atomic.Bool
+	stop      chan struct{}
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// NodeName returns the raft server ID of this node.
+func (s *Store) NodeName() string { return s.cfg.NodeName }
+
+// Addr returns the raft address of this node.
+func (s *Store) Addr() string { return string(s.transport.LocalAddr()) }
+
+// IsLeader reports whether this node is the raft leader.
+func (s *Store) IsLeader() bool { return s.raft.State() == raft.Leader }
+
+// Leader returns the raft server ID and address of the current leader,
+// empty if no leader is known.
+func (s *Store) Leader() (id, addr string) {
+	a, i := s.raft.LeaderWithID()
+	return string(i), string(a)
+}
+
+// Revision returns the store revision of this node's replica: the revision
+// of the last write it applied.
+func (s *Store) Revision() uint64 { return s.fsm.revision() }
+
+// WaitLeader waits until a leader is known. On the leader it also waits
+// until every committed write is applied to the local state, so that reads
+// see them. Open calls it; callers may use it after a leader change.
+func (s *Store) WaitLeader(ctx context.Context) error {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if s.closed.Load() {
+			return ErrClosed
+		}
+		if s.raft.State() == raft.Leader {
+			err := s.raft.Barrier(s.cfg.ApplyTimeout).Error()
+			if err == nil {
+				return nil
+			}
+			if !errors.Is(err, raft.ErrNotLeader) && !errors.Is(err, raft.ErrLeadershipLost) {
+				return s.raftError(err)
+			}
+		} else if _, addr := s.Leader(); addr != "" {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("cluster: no leader: %w", ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// Snapshot makes raft take a snapshot of the state now and compact its log.
+// It returns nil if nothing was written since the last snapshot.
+func (s *Store) Snapshot() error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	err := s.raft.Snapshot().Error()
+	if errors.Is(err, raft.ErrNothingNewToSnapshot) {
+		return nil
+	}
+	if err != nil {
+		return s.raftError(err)
+	}
+	return nil
+}
+
+// Close shuts raft down, ends every watcher with ErrClosed and closes the
+// data files. Writes in flight fail. It is safe to call more than once.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.closed.Store(true)
+		var errs []error
+		if err := s.raft.Shutdown().Error(); err != nil {
+			errs = append(errs, fmt.Errorf("cluster: shut down raft: %w", err))
+		}
+		close(s.stop)
+		s.wg.Wait()
+		s.hub.close()
+		if err := s.transport.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("cluster: close transport: %w", err))
+		}
+		if err := s.bolt.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("cluster: close raft store: %w", err))
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+// notLeader returns a NotLeaderError naming the current leader.
+func (s *Store) notLeader() error {
+	id, addr := s.Leader()
+	return &NotLeaderError{LeaderID: id, LeaderAddr: addr}
+}
+
+// raftError maps an error of raft onto the store's errors.
+func (s *Store) raftError(err error) error {
+	switch {
+	case errors.Is(err, raft.ErrNotLeader):
+		return s.notLeader()
+	case errors.Is(err, raft.ErrLeadershipLost):
+		return fmt.Errorf("%w: %v", ErrLeadershipLost, err)
+	case errors.Is(err, raft.ErrRaftShutdown):
+		return ErrClosed
+	case errors.Is(err, raft.ErrEnqueueTimeout):
+		return fmt.Errorf("cluster: %v: %w", err, context.DeadlineExceeded)
+	default:
+		return fmt.Errorf("cluster: raft: %w", err)
+	}
+}
