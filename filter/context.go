@@ -33,8 +33,10 @@ type Context struct {
 	tags       []byte
 }
 
-// Finisher is called once when the request ends, after the response was
-// written, in the order the finishers were added.
+// Finisher is called once when the request ends: after the pipeline ran
+// and the response is final, before it is written to the client (fasthttp
+// writes it when the handler returns). Finishers run in the order they
+// were added.
 type Finisher interface {
 	Finish(ctx *Context)
 }

@@ -67,6 +67,9 @@ type Env struct {
 	Logger *slog.Logger
 	// Policies looks up a resilience policy declared on the pipeline.
 	Policies PolicyLookup
+	// Data is the pipeline's static data (its data field), read-only; nil
+	// when there is none.
+	Data map[string]any
 }
 
 // Log returns the logger of the env, or slog.Default if there is none.

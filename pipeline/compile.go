@@ -100,6 +100,7 @@ func compile(reg *registry.Registry, owner string, spec *Spec, log *slog.Logger)
 			Env: &filter.Env{
 				Logger:   log.With("filter", name),
 				Policies: plan,
+				Data:     spec.Data,
 			},
 		}
 		f := fk.New(fs)

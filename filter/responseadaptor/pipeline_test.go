@@ -1,0 +1,109 @@
+package responseadaptor
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/gatewright/gatewright/filter"
+	"github.com/gatewright/gatewright/filter/internal/filtertest"
+	"github.com/gatewright/gatewright/filter/mock"
+	"github.com/gatewright/gatewright/pipeline"
+	"github.com/gatewright/gatewright/registry"
+	"github.com/gatewright/gatewright/supervisor"
+	"github.com/valyala/fasthttp"
+)
+
+// newPipeline builds and starts a Pipeline from its JSON fields with a
+// registry holding ResponseAdaptor, Mock and Marker.
+func newPipeline(t *testing.T, fields string) (*pipeline.Pipeline, error) {
+	t.Helper()
+	reg := registry.New()
+	reg.Register(registry.ObjectClass, pipeline.Kind)
+	reg.Register(registry.FilterClass, Kind)
+	reg.Register(registry.FilterClass, mock.Kind)
+	reg.Register(registry.FilterClass, filtertest.MarkerKind)
+	ent, err := reg.Lookup(registry.ObjectClass, pipeline.KindName)
+	if err != nil {
+		return nil, err
+	}
+	body, err := ent.DecodeSpec([]byte(fields))
+	if err != nil {
+		return nil, err
+	}
+	obj, err := pipeline.Kind.New(&supervisor.Spec{Kind: pipeline.KindName, Name: "p", Body: body}, &supervisor.Env{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, err
+	}
+	if err := obj.Init(); err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { _ = obj.Close() })
+	return obj.(*pipeline.Pipeline), nil
+}
+
+func TestPipelineResponseNotFound(t *testing.T) {
+	p, err := newPipeline(t, `{
+		"flow": [{"filter": "brand", "jumpIf": {"responseNotFound": "sorry"}}, {"filter": "END"}, {"filter": "sorry"}],
+		"filters": [{"name": "brand", "kind": "ResponseAdaptor", "header": {"set": {"Server": "gw"}}}, {"name": "sorry", "kind": "Marker"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &fasthttp.Request{}
+	req.SetRequestURI("/")
+	ctx := filtertest.Detached(req)
+	defer ctx.Finish()
+	if result := p.Handle(ctx); result != "" {
+		t.Fatalf("result %q", result)
+	}
+	if resp := ctx.Response(); resp == nil || resp.StatusCode() != filtertest.MarkerStatus || string(resp.Header.Peek("X-Marker")) != "sorry" {
+		t.Fatalf("response %v: want the jump to sorry", resp)
+	}
+}
+
+func TestPipelineMockThenBrand(t *testing.T) {
+	p, err := newPipeline(t, `{
+		"flow": [{"filter": "stub", "jumpIf": {"mocked": "brand"}}, {"filter": "origin"}, {"filter": "brand"}],
+		"filters": [
+			{"name": "stub", "kind": "Mock", "rules": [{"match": {"pathPrefix": "/v1/ping"}, "code": 200, "body": "pong", "headers": {"X-Powered-By": "mock"}}]},
+			{"name": "origin", "kind": "Marker"},
+			{"name": "brand", "kind": "ResponseAdaptor", "header": {"set": {"Server": "gatewright"}, "del": ["X-Powered-By"]}}
+		]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := filtertest.Serve(t, func(ctx *filter.Context) { p.Handle(ctx) })
+	for _, tc := range []struct {
+		path, body, marker string
+		code               int
+	}{
+		{"/v1/ping", "pong", "", 200},
+		{"/v2/other", "marker", "origin", filtertest.MarkerStatus},
+	} {
+		req := fasthttp.AcquireRequest()
+		req.SetRequestURI(tc.path)
+		var resp fasthttp.Response
+		if err := s.Do(req, &resp); err != nil {
+			t.Fatal(err)
+		}
+		fasthttp.ReleaseRequest(req)
+		if resp.StatusCode() != tc.code || string(resp.Body()) != tc.body || string(resp.Header.Peek("X-Marker")) != tc.marker ||
+			string(resp.Header.Peek("Server")) != "gatewright" || resp.Header.Peek("X-Powered-By") != nil {
+			t.Errorf("%s: got %d %q X-Marker=%q Server=%q X-Powered-By=%q", tc.path, resp.StatusCode(), resp.Body(),
+				resp.Header.Peek("X-Marker"), resp.Header.Peek("Server"), resp.Header.Peek("X-Powered-By"))
+		}
+	}
+}
+
+func TestPipelineRejects(t *testing.T) {
+	for _, tc := range []struct{ fields, want string }{
+		{`{"flow": [{"filter": "a", "jumpIf": {"buildErr": "END"}}], "filters": [{"name": "a", "kind": "ResponseAdaptor"}]}`,
+			`does not declare result "buildErr"`},
+		{`{"filters": [{"name": "a", "kind": "ResponseAdaptor", "compress": "gzip", "decompress": "gzip"}]}`,
+			`filters[0] "a": decompress: cannot be set together with compress`},
+	} {
+		if _, err := newPipeline(t, tc.fields); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("err = %v, want it to contain %q", err, tc.want)
+		}
+	}
+}

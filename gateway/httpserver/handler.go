@@ -1,0 +1,188 @@
+package httpserver
+
+import (
+	"bytes"
+	"net/netip"
+
+	"github.com/gatewright/gatewright/filter"
+	"github.com/gatewright/gatewright/pipeline"
+	"github.com/gatewright/gatewright/supervisor"
+	"github.com/valyala/fasthttp"
+)
+
+// maxKeptBuffer is the largest scratch buffer a pooled request state keeps;
+// larger ones (big bodies) are dropped so that the pool does not pin them.
+const maxKeptBuffer = 64 << 10
+
+// acquireAttempts bounds how often a request retries a backend whose
+// generation is closing before it answers 503.
+const acquireAttempts = 8
+
+// requestState is the pooled per-request state: the filter context and
+// scratch buffers. Everything in it is reset between requests.
+type requestState struct {
+	fctx     *filter.Context
+	ip       []byte
+	buf      []byte
+	body     []byte
+	pipeline *pipeline.Pipeline // acquired backend, released after the request
+}
+
+func newRequestState() *requestState {
+	return &requestState{
+		fctx: filter.NewContext(),
+		ip:   make([]byte, 0, 64),
+		buf:  make([]byte, 0, 256),
+	}
+}
+
+// clear prepares the state for the pool.
+func (st *requestState) clear() {
+	st.ip = st.ip[:0]
+	if cap(st.buf) > maxKeptBuffer {
+		st.buf = nil
+	}
+	st.buf = st.buf[:0]
+	if cap(st.body) > maxKeptBuffer {
+		st.body = nil
+	}
+	st.body = st.body[:0]
+	st.pipeline = nil
+}
+
+// handle is the fasthttp request handler.
+func (rt *listenerRuntime) handle(ctx *fasthttp.RequestCtx) {
+	st := rt.states.Get().(*requestState)
+	defer rt.recoverPanic(ctx, st)
+	snap := rt.snap.Load()
+	serve(snap, st, ctx)
+	if !snap.keepAlive {
+		ctx.Response.SetConnectionClose()
+	}
+	st.clear()
+	rt.states.Put(st)
+}
+
+// recoverPanic turns a panic in a filter into a 500 and closes the
+// connection; the request state is not reused.
+func (rt *listenerRuntime) recoverPanic(ctx *fasthttp.RequestCtx, st *requestState) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if st.pipeline != nil {
+		st.pipeline.Release()
+		st.pipeline = nil
+	}
+	rt.log.Error("panic while handling a request", "panic", v, "method", string(ctx.Method()), "uri", string(ctx.RequestURI()))
+	ctx.Response.Reset()
+	ctx.SetStatusCode(fasthttp.StatusInternalServerError)
+	ctx.Response.SetConnectionClose()
+}
+
+// serve routes one request and runs its pipeline (routing semantics 2-8
+// of the vocabulary).
+func serve(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) {
+	if ctx.IsTLS() != snap.https {
+		// The https setting changed while this connection was open.
+		reply(ctx, fasthttp.StatusMisdirectedRequest)
+		ctx.Response.SetConnectionClose()
+		return
+	}
+	r, status := routeRequest(snap, st, ctx)
+	if r == nil {
+		reply(ctx, status)
+		return
+	}
+	p := acquirePipeline(r.backend)
+	if p == nil {
+		reply(ctx, fasthttp.StatusServiceUnavailable)
+		return
+	}
+	st.pipeline = p
+	st.buf = applySetHeaders(r.setHeaders, ctx, st.buf)
+	st.buf = r.rewrite(ctx.URI(), st.buf)
+	if snap.xForwardedFor {
+		st.buf = appendForwardedFor(ctx, st.buf)
+	}
+	if status := st.limitBody(&ctx.Request, r.bodyLimit); status != 0 {
+		st.pipeline = nil
+		p.Release()
+		reply(ctx, status)
+		ctx.Response.SetConnectionClose()
+		return
+	}
+	fctx := st.fctx
+	fctx.Reset(ctx, st.ip, ctx.Time())
+	p.Handle(fctx)
+	if fctx.Response() == nil {
+		ctx.Response.Reset()
+		ctx.SetStatusCode(fasthttp.StatusServiceUnavailable)
+	}
+	fctx.Finish()
+	st.pipeline = nil
+	p.Release()
+}
+
+// routeRequest works out the client IP, applies the server IP filter and
+// searches the rules. It returns the winning route, or nil and the status
+// to answer with.
+func routeRequest(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) (*route, int) {
+	ip, ipOK := clientIP(snap, st, ctx)
+	if !snap.ipFilter.allows(ip, ipOK) {
+		return nil, statusForbidden
+	}
+	in := routeInput{
+		ctx:    ctx,
+		host:   stripPort(ctx.Host()),
+		path:   ctx.Path(),
+		method: methodBit(ctx.Method()),
+		ip:     ip,
+		ipOK:   ipOK,
+	}
+	return snap.router.search(&in)
+}
+
+// clientIP fills st.ip with the real IP and, when some IP filter needs it,
+// returns it parsed.
+func clientIP(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) (netip.Addr, bool) {
+	h := &ctx.Request.Header
+	if v := firstListEntry(h.Peek(headerXForwardedFor)); len(v) > 0 {
+		st.ip = append(st.ip[:0], v...)
+	} else if v := bytes.TrimSpace(h.Peek(headerXRealIP)); len(v) > 0 {
+		st.ip = append(st.ip[:0], v...)
+	} else {
+		peer := peerAddr(ctx)
+		st.ip = peer.AppendTo(st.ip[:0])
+		return peer, peer.IsValid()
+	}
+	if !snap.needIP {
+		return netip.Addr{}, false
+	}
+	return parseIP(st.ip)
+}
+
+// acquirePipeline loads the backend's current pipeline and marks a request
+// in flight on it. It returns nil when there is no pipeline of that name.
+func acquirePipeline(ref *supervisor.Ref) *pipeline.Pipeline {
+	if ref == nil {
+		return nil
+	}
+	for range acquireAttempts {
+		p, ok := ref.Load().(*pipeline.Pipeline)
+		if !ok || p == nil {
+			return nil
+		}
+		if p.Acquire() {
+			return p
+		}
+		// That generation is closing; its successor is being swapped in.
+	}
+	return nil
+}
+
+// reply answers with an empty body and a status code.
+func reply(ctx *fasthttp.RequestCtx, status int) {
+	ctx.Response.ResetBody()
+	ctx.SetStatusCode(status)
+}

@@ -1,0 +1,157 @@
+package httpserver
+
+import (
+	"time"
+
+	"github.com/gatewright/gatewright/registry"
+)
+
+// Defaults of the HTTPServer spec.
+const (
+	// DefaultKeepAliveTimeout is the idle timeout of kept-alive connections.
+	DefaultKeepAliveTimeout = 60 * time.Second
+	// DefaultMaxConnections is the default cap on concurrent connections.
+	DefaultMaxConnections = 10240
+	// DefaultClientMaxBodySize is the request body cap used when
+	// clientMaxBodySize is 0.
+	DefaultClientMaxBodySize = 4 << 20
+	// RouterOrdered is the router kind that tries rules and paths in order.
+	RouterOrdered = "Ordered"
+	// RouterRadixTree is the pattern router kind; it is not implemented yet.
+	RouterRadixTree = "RadixTree"
+)
+
+// Spec is the HTTPServer document's own fields.
+type Spec struct {
+	// Port is the listen port.
+	Port uint16 `json:"port" jsonschema:"required,minimum=1,maximum=65535" jsonschema_description:"listen port"`
+	// Address is the bind address; the node's traffic IP when empty.
+	Address string `json:"address,omitempty" jsonschema_description:"bind address; the node's traffic address when empty"`
+	// HTTPS serves TLS; it needs a certificate pair.
+	HTTPS bool `json:"https,omitempty" jsonschema_description:"serve TLS; needs certBase64/keyBase64 or certs/keys"`
+	// CertBase64 is a certificate PEM, base64-encoded.
+	CertBase64 string `json:"certBase64,omitempty" jsonschema_description:"certificate PEM, base64-encoded"`
+	// KeyBase64 is the private key PEM of CertBase64, base64-encoded.
+	KeyBase64 string `json:"keyBase64,omitempty" jsonschema_description:"private key PEM, base64-encoded"`
+	// Certs maps a pair name to a certificate PEM (plain or base64).
+	Certs map[string]string `json:"certs,omitempty" jsonschema_description:"pair name to certificate PEM (plain or base64)"`
+	// Keys maps a pair name to a private key PEM (plain or base64).
+	Keys map[string]string `json:"keys,omitempty" jsonschema_description:"pair name to private key PEM (plain or base64)"`
+	// CACertBase64 is a base64 CA PEM; when set, clients must present a
+	// certificate it verifies (mTLS).
+	CACertBase64 string `json:"caCertBase64,omitempty" jsonschema_description:"base64 CA PEM; when set clients must present a certificate it verifies"`
+	// KeepAlive enables HTTP keep-alive.
+	KeepAlive bool `json:"keepAlive" jsonschema_description:"HTTP keep-alive (default true)"`
+	// KeepAliveTimeout is the idle timeout of kept-alive connections; 0
+	// means no timeout.
+	KeepAliveTimeout registry.Duration `json:"keepAliveTimeout,omitempty" jsonschema_description:"idle timeout of kept-alive connections (default 60s)"`
+	// MaxConnections caps concurrent client connections; further
+	// connections wait in the accept queue.
+	MaxConnections uint32 `json:"maxConnections,omitempty" jsonschema:"minimum=1" jsonschema_description:"concurrent client connections (default 10240)"`
+	// XForwardedFor appends the peer address to X-Forwarded-For unless it
+	// is already listed.
+	XForwardedFor bool `json:"xForwardedFor,omitempty" jsonschema_description:"append the client address to X-Forwarded-For unless present"`
+	// ClientMaxBodySize caps request bodies in bytes: 0 is 4 MiB, -1 is
+	// unlimited (the body is streamed to the pipeline).
+	ClientMaxBodySize int64 `json:"clientMaxBodySize,omitempty" jsonschema:"minimum=-1" jsonschema_description:"request body cap in bytes; 0 = 4 MiB; -1 = unlimited and streamed"`
+	// IPFilter is the server-wide client IP filter.
+	IPFilter *IPFilterSpec `json:"ipFilter,omitempty"`
+	// RouterKind is Ordered (RadixTree is not implemented yet).
+	RouterKind string `json:"routerKind,omitempty" jsonschema:"enum=Ordered,enum=RadixTree" jsonschema_description:"router kind"`
+	// Rules are the routing rules, tried in order.
+	Rules []Rule `json:"rules,omitempty"`
+}
+
+// Rule is one routing rule: host and IP conditions over a list of paths.
+type Rule struct {
+	// Host is an exact host, or one with a single '*' at its start or end.
+	Host string `json:"host,omitempty" jsonschema_description:"exact host; or one '*' at the start or end"`
+	// HostRegexp is an RE2 expression matched against the host.
+	HostRegexp string `json:"hostRegexp,omitempty" jsonschema_description:"RE2 expression matched against the host"`
+	// Hosts lists further host conditions; Host and HostRegexp are
+	// appended to it. No host condition at all matches any host.
+	Hosts []Host `json:"hosts,omitempty"`
+	// IPFilter is the rule's client IP filter.
+	IPFilter *IPFilterSpec `json:"ipFilter,omitempty"`
+	// Paths are tried in order; an empty list matches nothing.
+	Paths []Path `json:"paths,omitempty"`
+}
+
+// Host is one host condition of a rule.
+type Host struct {
+	// Value is the host (exact or wildcard) or the expression.
+	Value string `json:"value" jsonschema:"required"`
+	// IsRegexp makes Value an RE2 expression.
+	IsRegexp bool `json:"isRegexp,omitempty"`
+}
+
+// Path is one routing entry of a rule.
+type Path struct {
+	// Path is an exact path.
+	Path string `json:"path,omitempty" jsonschema:"pattern=^/" jsonschema_description:"exact path"`
+	// PathPrefix is a path prefix.
+	PathPrefix string `json:"pathPrefix,omitempty" jsonschema:"pattern=^/" jsonschema_description:"path prefix"`
+	// PathRegexp is an RE2 expression matched against the path.
+	PathRegexp string `json:"pathRegexp,omitempty" jsonschema_description:"RE2 expression matched against the path"`
+	// RewriteTarget rewrites the path: it replaces an exact path, swaps a
+	// prefix, or is the replacement ($1 ...) of the expression.
+	RewriteTarget string `json:"rewriteTarget,omitempty" jsonschema_description:"new path; needs path, pathPrefix or pathRegexp"`
+	// Methods are the allowed methods; empty allows all.
+	Methods []string `json:"methods,omitempty" jsonschema:"uniqueItems=true,enum=GET,enum=HEAD,enum=POST,enum=PUT,enum=PATCH,enum=DELETE,enum=CONNECT,enum=OPTIONS,enum=TRACE"`
+	// Headers are header conditions.
+	Headers []Condition `json:"headers,omitempty"`
+	// Queries are query parameter conditions.
+	Queries []Condition `json:"queries,omitempty"`
+	// MatchAllHeader requires every header condition instead of one.
+	MatchAllHeader bool `json:"matchAllHeader,omitempty"`
+	// MatchAllQuery requires every query condition instead of one.
+	MatchAllQuery bool `json:"matchAllQuery,omitempty"`
+	// IPFilter is the path's client IP filter.
+	IPFilter *IPFilterSpec `json:"ipFilter,omitempty"`
+	// Backend names the pipeline that handles matching requests.
+	Backend string `json:"backend" jsonschema:"required" jsonschema_description:"pipeline name"`
+	// ClientMaxBodySize overrides the server's body cap (0 = server value).
+	ClientMaxBodySize int64 `json:"clientMaxBodySize,omitempty" jsonschema:"minimum=-1" jsonschema_description:"body cap for this path; 0 = the server value; -1 = unlimited"`
+	// SetHeaders sets request headers on match; "" deletes. Values may use
+	// $var and ${var:default}.
+	SetHeaders map[string]string `json:"setHeaders,omitempty" jsonschema_description:"request headers set on match; empty deletes; $var and ${var:default} are expanded"`
+}
+
+// Condition is a header or query condition: the key's first value (""
+// when missing) must be one of Values or match Regexp.
+type Condition struct {
+	// Key is the header name or query parameter.
+	Key string `json:"key" jsonschema:"required"`
+	// Values are accepted values.
+	Values []string `json:"values,omitempty" jsonschema:"uniqueItems=true"`
+	// Regexp is an RE2 expression the value must match.
+	Regexp string `json:"regexp,omitempty"`
+}
+
+// IPFilterSpec filters clients by IP.
+type IPFilterSpec struct {
+	// AllowIPs are IPs or CIDRs; when not empty, other IPs are blocked.
+	AllowIPs []string `json:"allowIPs,omitempty" jsonschema:"uniqueItems=true"`
+	// BlockIPs are IPs or CIDRs that are blocked.
+	BlockIPs []string `json:"blockIPs,omitempty" jsonschema:"uniqueItems=true"`
+	// BlockByDefault is the verdict for IPs in neither list or in both.
+	BlockByDefault bool `json:"blockByDefault,omitempty"`
+}
+
+// DefaultSpec returns a spec holding the defaults.
+func DefaultSpec() *Spec {
+	return &Spec{
+		KeepAlive:        true,
+		KeepAliveTimeout: registry.Duration(DefaultKeepAliveTimeout),
+		MaxConnections:   DefaultMaxConnections,
+		RouterKind:       RouterOrdered,
+	}
+}
+
+// Validate checks what the schema cannot: it compiles the whole spec
+// (routes, expressions, CIDRs, certificates) and reports every problem with
+// its field path.
+func (s *Spec) Validate() error {
+	_, err := compile(s, nil)
+	return err
+}
