@@ -32,7 +32,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 pids=()
 cleanup() {
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  [ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true
+  if [ -f "$OUT/nginx.pid" ]; then kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true; fi
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -97,7 +97,7 @@ pids+=($!)
 
 wait_for() {
   for _ in $(seq 1 100); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$1/"; then return 0; fi
+    if curl -fs -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null; then return 0; fi
     sleep 0.1
   done
   echo "nothing answers on port $1" >&2; cat "$OUT/gateway.log" >&2; exit 1

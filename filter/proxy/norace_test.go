@@ -1,0 +1,6 @@
+//go:build !race
+
+package proxy
+
+// raceEnabled reports that the race detector, which allocates, is on.
+const raceEnabled = false

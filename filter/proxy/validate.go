@@ -1,0 +1,330 @@
+package proxy
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gatewright/gatewright/filter/internal/adapt"
+	"github.com/gatewright/gatewright/registry"
+)
+
+// Validate checks the rules the schema cannot express: one main pool, well
+// formed server URLs, weights all or none, policy-specific fields.
+func (s *Spec) Validate() error {
+	mains := 0
+	for i, p := range s.Pools {
+		path := "pools[" + strconv.Itoa(i) + "]"
+		if p == nil {
+			return fieldError(path, "must be an object")
+		}
+		if p.Filter == nil {
+			mains++
+		}
+		if err := p.validate(); err != nil {
+			return adapt.At(path, err)
+		}
+	}
+	if mains != 1 {
+		return fieldError("pools", "exactly one pool without filter (the main pool) is required, found %d", mains)
+	}
+	if s.MirrorPool != nil {
+		if s.MirrorPool.Filter == nil {
+			return fieldError("mirrorPool.filter", "required: the mirror pool copies only the requests its filter matches")
+		}
+		if err := s.MirrorPool.validate(); err != nil {
+			return adapt.At("mirrorPool", err)
+		}
+	}
+	if s.MaxRedirection > 0 {
+		return fieldError("maxRedirection", "following upstream redirects is not supported yet; use 0 to return the 3xx to the client")
+	}
+	if s.MTLS != nil {
+		if _, err := s.MTLS.tlsConfig(); err != nil {
+			return adapt.At("mtls", err)
+		}
+	}
+	return nil
+}
+
+// validate checks one pool.
+func (p *PoolSpec) validate() error {
+	if len(p.Servers) == 0 {
+		return fieldError("servers", "at least one server is required")
+	}
+	weighted := 0
+	for i, srv := range p.Servers {
+		path := "servers[" + strconv.Itoa(i) + "]"
+		if srv == nil {
+			return fieldError(path, "must be an object")
+		}
+		if _, err := parseServerURL(srv.URL); err != nil {
+			return fieldError(path+".url", "%v", err)
+		}
+		if srv.Weight > 0 {
+			weighted++
+		}
+	}
+	if weighted != 0 && weighted != len(p.Servers) {
+		return fieldError("servers", "weights must be given to all servers or to none (%d of %d have one)", weighted, len(p.Servers))
+	}
+	if len(p.ServerTags) > 0 && len(p.taggedServers()) == 0 {
+		return fieldError("serverTags", "no server has any of the tags %v", p.ServerTags)
+	}
+	if lb := p.LoadBalance; lb != nil {
+		if lb.Policy == PolicyHeaderHash && strings.TrimSpace(lb.HeaderHashKey) == "" {
+			return fieldError("loadBalance.headerHashKey", "required by policy headerHash")
+		}
+		if lb.HealthCheck != nil && p.HealthCheck == nil {
+			if err := lb.HealthCheck.validate(); err != nil {
+				return adapt.At("loadBalance.healthCheck", err)
+			}
+		}
+	}
+	if p.Filter != nil {
+		if err := p.Filter.validate(); err != nil {
+			return adapt.At("filter", err)
+		}
+	}
+	if p.Timeout < 0 {
+		return fieldError("timeout", "must not be negative")
+	}
+	for i, code := range p.FailureCodes {
+		if code < 100 || code > 599 {
+			return fieldError("failureCodes["+strconv.Itoa(i)+"]", "%d is not an HTTP status (100-599)", code)
+		}
+	}
+	if p.HealthCheck != nil {
+		if err := p.HealthCheck.validate(); err != nil {
+			return adapt.At("healthCheck", err)
+		}
+	}
+	return nil
+}
+
+// taggedServers returns the servers kept by serverTags.
+func (p *PoolSpec) taggedServers() []*ServerSpec {
+	if len(p.ServerTags) == 0 {
+		return p.Servers
+	}
+	var out []*ServerSpec
+	for _, s := range p.Servers {
+		if hasAnyTag(s.Tags, p.ServerTags) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func hasAnyTag(tags, wanted []string) bool {
+	for _, t := range tags {
+		for _, w := range wanted {
+			if t == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// healthCheck returns the pool's health check, or the deprecated one under
+// loadBalance, or nil.
+func (p *PoolSpec) healthCheck() *HealthCheckSpec {
+	if p.HealthCheck != nil {
+		return p.HealthCheck
+	}
+	if p.LoadBalance != nil {
+		return p.LoadBalance.HealthCheck
+	}
+	return nil
+}
+
+// validate checks a request matcher.
+func (m *RequestMatcherSpec) validate() error {
+	switch m.Policy {
+	case "", MatchGeneral:
+		if len(m.Headers) == 0 {
+			return fieldError("headers", "required by policy general: at least one header condition")
+		}
+		if err := adapt.ValidateHeaderConditions(m.Headers); err != nil {
+			return adapt.At("headers", err)
+		}
+		for i, u := range m.URLs {
+			path := "urls[" + strconv.Itoa(i) + "]"
+			if u == nil || u.URL == nil {
+				return fieldError(path+".url", "required")
+			}
+			if err := u.URL.Validate(); err != nil {
+				return adapt.At(path+".url", err)
+			}
+			for j, method := range u.Methods {
+				if !isStandardMethod(method) {
+					return fieldError(path+".methods["+strconv.Itoa(j)+"]", "%q is not an upper-case standard method", method)
+				}
+			}
+		}
+	case MatchIPHash, MatchHeaderHash, MatchRandom:
+		if m.Permil <= 0 {
+			return fieldError("permil", "required by policy %s: the share taken, 1-1000", m.Policy)
+		}
+		if m.Policy == MatchHeaderHash && strings.TrimSpace(m.HeaderHashKey) == "" {
+			return fieldError("headerHashKey", "required by policy headerHash")
+		}
+	default:
+		return fieldError("policy", "unknown policy %q", m.Policy)
+	}
+	return nil
+}
+
+func isStandardMethod(m string) bool {
+	switch m {
+	case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE":
+		return true
+	}
+	return false
+}
+
+// validate checks a health check.
+func (h *HealthCheckSpec) validate() error {
+	if h.Interval < 0 {
+		return fieldError("interval", "must not be negative")
+	}
+	if h.Timeout < 0 {
+		return fieldError("timeout", "must not be negative")
+	}
+	if h.URI != "" && h.Path != "" && h.URI != h.Path {
+		return fieldError("path", "deprecated alias of uri; give only uri")
+	}
+	if u := h.uri(); u != "" && !strings.HasPrefix(u, "/") {
+		return fieldError("uri", "must start with /")
+	}
+	if h.Method != "" && !isStandardMethod(h.Method) {
+		return fieldError("method", "%q is not an upper-case standard method", h.Method)
+	}
+	for _, name := range sortedKeys(h.Headers) {
+		if !adapt.ValidHeaderName(name) {
+			return fieldError("headers", "%q is not a valid header name", name)
+		}
+		if !adapt.ValidHeaderValue(h.Headers[name]) {
+			return fieldError("headers."+name, "header value must not contain CR, LF or NUL")
+		}
+	}
+	if (h.Username == "") != (h.Password == "") {
+		return fieldError("username", "username and password go together: give both or neither")
+	}
+	if m := h.Match; m != nil {
+		for i, r := range m.StatusCodes {
+			if r[0] < 100 || r[1] > 599 || r[0] > r[1] {
+				return fieldError("match.statusCodes["+strconv.Itoa(i)+"]", "must be [low, high] with 100 <= low <= high <= 599")
+			}
+		}
+		for i, hm := range m.Headers {
+			path := "match.headers[" + strconv.Itoa(i) + "]"
+			if !adapt.ValidHeaderName(hm.Name) {
+				return fieldError(path+".name", "%q is not a valid header name", hm.Name)
+			}
+			if hm.Type == "regexp" {
+				if _, err := regexp.Compile(hm.Value); err != nil {
+					return fieldError(path+".value", "invalid regular expression: %v", err)
+				}
+			}
+		}
+		if b := m.Body; b != nil && b.Type == "regexp" {
+			if _, err := regexp.Compile(b.Value); err != nil {
+				return fieldError("match.body.value", "invalid regular expression: %v", err)
+			}
+		}
+	}
+	return nil
+}
+
+// uri returns the probe path and query, uri or its deprecated alias.
+func (h *HealthCheckSpec) uri() string {
+	if h.URI != "" {
+		return h.URI
+	}
+	return h.Path
+}
+
+// serverURL is a parsed server URL.
+type serverURL struct {
+	// tls is true for https.
+	tls bool
+	// host is the URL's host with its port as written, for the Host header.
+	host string
+	// hostname is the host without port or brackets.
+	hostname string
+	// port is the effective port.
+	port int
+	// isIP is true when hostname is an IP address.
+	isIP bool
+}
+
+// addr returns hostname:port for dialing, with port replaced when p > 0.
+func (u *serverURL) addr(p int) string {
+	if p <= 0 {
+		p = u.port
+	}
+	return net.JoinHostPort(u.hostname, strconv.Itoa(p))
+}
+
+// parseServerURL checks and parses http(s)://host[:port].
+func parseServerURL(raw string) (*serverURL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a URL: %v", raw, err)
+	}
+	out := &serverURL{}
+	switch u.Scheme {
+	case "http":
+		out.port = 80
+	case "https":
+		out.tls = true
+		out.port = 443
+	default:
+		return nil, fmt.Errorf("%q: scheme must be http or https", raw)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%q: user info is not allowed in a server URL", raw)
+	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return nil, fmt.Errorf("%q: must be http(s)://host[:port] without path, query or fragment", raw)
+	}
+	out.hostname = u.Hostname()
+	if out.hostname == "" {
+		return nil, fmt.Errorf("%q: host is missing", raw)
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("%q: port must be 1-65535", raw)
+		}
+		out.port = n
+	} else if strings.HasSuffix(u.Host, ":") {
+		return nil, fmt.Errorf("%q: empty port", raw)
+	}
+	out.host = u.Host
+	_, ipErr := netip.ParseAddr(out.hostname)
+	out.isIP = ipErr == nil
+	return out, nil
+}
+
+// fieldError returns a registry.FieldError at path.
+func fieldError(path, format string, args ...any) error {
+	return registry.FieldError{Path: path, Reason: fmt.Sprintf(format, args...)}
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
