@@ -32,14 +32,33 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 pids=()
 cleanup() {
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  if [ -f "$OUT/nginx.pid" ]; then kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true; fi
+  for f in "$OUT/nginx.pid" "$OUT/upstream.pid"; do
+    if [ -f "$f" ]; then kill "$(cat "$f")" 2>/dev/null || true; fi
+  done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
 
-# One nginx process tree serves both the upstream and the nginx proxy.
+# The upstream is an nginx instance of its own; a second nginx instance is
+# the proxy compared with the gateway. Both proxies reach the same upstream
+# over keep-alive connections.
+cat >"$OUT/upstream.conf" <<NGINX
+worker_processes 1;
+pid $PWD/$OUT/upstream.pid;
+error_log $PWD/$OUT/upstream-error.log warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$UPSTREAM_PORT;
+    keepalive_requests 1000000;
+    location / { default_type text/plain; return 200 "hello from the upstream\n"; }
+  }
+}
+NGINX
 cat >"$OUT/nginx.conf" <<NGINX
-worker_processes 2;
+worker_processes auto;
 pid $PWD/$OUT/nginx.pid;
 error_log $PWD/$OUT/nginx-error.log warn;
 daemon off;
@@ -47,11 +66,6 @@ events { worker_connections 4096; }
 http {
   access_log off;
   upstream backend { server 127.0.0.1:$UPSTREAM_PORT; keepalive 128; }
-  server {
-    listen 127.0.0.1:$UPSTREAM_PORT;
-    keepalive_requests 1000000;
-    location / { default_type text/plain; return 200 "hello from the upstream\n"; }
-  }
   server {
     listen 127.0.0.1:$NGINX_PORT;
     keepalive_requests 1000000;
@@ -64,6 +78,8 @@ http {
   }
 }
 NGINX
+"$NGINX" -c "$PWD/$OUT/upstream.conf" -p "$PWD/$OUT" &
+pids+=($!)
 "$NGINX" -c "$PWD/$OUT/nginx.conf" -p "$PWD/$OUT" &
 pids+=($!)
 
