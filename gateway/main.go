@@ -34,6 +34,7 @@ func MainArgs(args []string, logOut io.Writer, extra []Option) int {
 	dataDir := fs.String("data-dir", "", "data directory (default ./data/NAME)")
 	name := fs.String("name", "", "node name (default gatewright)")
 	trafficIP := fs.String("traffic-ip", "", "address traffic gates bind (default all interfaces)")
+	apiAddr := fs.String("api-addr", "", "admin API address (default "+DefaultAPIAddr+"; off disables it)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -69,6 +70,7 @@ func MainArgs(args []string, logOut io.Writer, extra []Option) int {
 	override(&node.Name, *name)
 	override(&node.DataDir, *dataDir)
 	override(&node.TrafficIP, *trafficIP)
+	override(&node.APIAddr, *apiAddr)
 	if node.Name == "" {
 		node.Name = "gatewright"
 	}
@@ -77,7 +79,7 @@ func MainArgs(args []string, logOut io.Writer, extra []Option) int {
 	}
 	opts := []Option{
 		WithName(node.Name), WithDataDir(node.DataDir), WithTrafficIP(node.TrafficIP),
-		WithStoreAddr(node.StoreAddr), WithLogger(logger),
+		WithStoreAddr(node.StoreAddr), WithAPIAddr(node.APIAddr), WithLogger(logger),
 	}
 	if objects != nil {
 		opts = append(opts, withConfigObjects(objects))

@@ -29,6 +29,8 @@ type NodeConfig struct {
 	TrafficIP string `json:"trafficIP,omitempty"`
 	// StoreAddr is the raft transport address of the store.
 	StoreAddr string `json:"storeAddr,omitempty"`
+	// APIAddr is the admin API's listen address.
+	APIAddr string `json:"apiAddr,omitempty"`
 }
 
 // ConfigFile is a parsed config file: optional node settings and object
@@ -60,7 +62,7 @@ func ParseConfigFile(data []byte) (*ConfigFile, error) {
 		dec := json.NewDecoder(bytes.NewReader(s.Fields))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(n); err != nil {
-			return nil, fmt.Errorf("%s: %v (fields: dataDir, trafficIP, storeAddr)", s.Ref(), err)
+			return nil, fmt.Errorf("%s: %v (fields: dataDir, trafficIP, storeAddr, apiAddr)", s.Ref(), err)
 		}
 		cf.Node = n
 	}

@@ -17,6 +17,7 @@ type settings struct {
 	logger    *slog.Logger
 	trafficIP string
 	raftAddr  string
+	apiAddr   string
 	objects   []byte
 	// objectsFromConfig marks objects as a config file that may hold a
 	// Node document besides the objects.
@@ -55,3 +56,10 @@ func WithObjects(docs []byte) Option { return func(s *settings) { s.objects = do
 func withConfigObjects(docs []byte) Option {
 	return func(s *settings) { s.objects, s.objectsFromConfig = docs, true }
 }
+
+// DefaultAPIAddr is where the admin API listens unless told otherwise.
+const DefaultAPIAddr = "127.0.0.1:2381"
+
+// WithAPIAddr sets the admin API's listen address (default DefaultAPIAddr;
+// "off" disables the admin API).
+func WithAPIAddr(addr string) Option { return func(s *settings) { s.apiAddr = addr } }
