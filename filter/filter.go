@@ -11,6 +11,7 @@
 package filter
 
 import (
+	"context"
 	"log/slog"
 
 	"github.com/gatewright/gatewright/registry"
@@ -70,6 +71,19 @@ type Env struct {
 	// Data is the pipeline's static data (its data field), read-only; nil
 	// when there is none.
 	Data map[string]any
+	// Store reads the cluster's shared data (keys under the store's data
+	// prefix, relative to it); nil when the pipeline runs without a store.
+	Store DataReader
+}
+
+// DataReader reads the shared data kept in the cluster store: user lists,
+// lookup tables and the like. Reads are local to the node; a filter on the
+// request path should cache what it reads rather than call it per request.
+type DataReader interface {
+	// Get returns the value of key and whether it exists.
+	Get(ctx context.Context, key string) (value []byte, ok bool, err error)
+	// List returns every key under prefix with its value.
+	List(ctx context.Context, prefix string) (map[string][]byte, error)
 }
 
 // Log returns the logger of the env, or slog.Default if there is none.

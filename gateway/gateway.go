@@ -64,6 +64,7 @@ func New(opts ...Option) (*Gateway, error) {
 		Prefix:    cluster.ObjectPrefix,
 		Logger:    cfg.logger,
 		TrafficIP: cfg.trafficIP,
+		Data:      dataReader{store},
 	})
 	return g, nil
 }

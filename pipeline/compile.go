@@ -42,7 +42,7 @@ func (f *flowPlan) Policy(name string) (filter.Policy, bool) {
 // against its kind, creates them (without starting them) and compiles the
 // flow. It is used by Pipeline and by objects that embed a flow, such as a
 // global filter. owner names the object in errors.
-func compile(reg *registry.Registry, owner string, spec *Spec, log *slog.Logger) (*flowPlan, error) {
+func compile(reg *registry.Registry, owner string, spec *Spec, log *slog.Logger, data filter.DataReader) (*flowPlan, error) {
 	plan := &flowPlan{byName: map[string]filter.Filter{}, policies: map[string]filter.Policy{}}
 	for i, raw := range spec.Resilience {
 		name, kindName, fields, err := splitNamed(raw)
@@ -101,6 +101,7 @@ func compile(reg *registry.Registry, owner string, spec *Spec, log *slog.Logger)
 				Logger:   log.With("filter", name),
 				Policies: plan,
 				Data:     spec.Data,
+				Store:    data,
 			},
 		}
 		f := fk.New(fs)

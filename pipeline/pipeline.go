@@ -27,7 +27,7 @@ var _ supervisor.Object = (*Pipeline)(nil)
 
 func newObject(spec *supervisor.Spec, env *supervisor.Env) (supervisor.Object, error) {
 	body := spec.Body.(*Spec)
-	plan, err := compile(env.Registry, spec.Name, body, env.Log())
+	plan, err := compile(env.Registry, spec.Name, body, env.Log(), dataReader(env))
 	if err != nil {
 		return nil, err
 	}
@@ -164,4 +164,13 @@ func (p *Pipeline) Close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// dataReader returns the env's shared-data reader as a filter.DataReader,
+// or nil when there is none (a nil interface, not a typed nil).
+func dataReader(env *supervisor.Env) filter.DataReader {
+	if env.Data == nil {
+		return nil
+	}
+	return env.Data
 }

@@ -11,6 +11,7 @@
 package supervisor
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 
@@ -109,6 +110,20 @@ type Env struct {
 	Refs RefLookup
 	// TrafficIP is the address traffic gates bind; "" means all interfaces.
 	TrafficIP string
+	// Data reads the cluster's shared data (keys under the store's data
+	// prefix); nil when the gateway has no store.
+	Data DataReader
+}
+
+// DataReader reads the shared data kept in the cluster store beside the
+// objects: user lists, lookup tables and the like. Keys are relative to the
+// data prefix. Reads are local to the node and cheap, but not free: a
+// filter on the request path should cache what it reads.
+type DataReader interface {
+	// Get returns the value of key and whether it exists.
+	Get(ctx context.Context, key string) (value []byte, ok bool, err error)
+	// List returns every key under prefix with its value.
+	List(ctx context.Context, prefix string) (map[string][]byte, error)
 }
 
 // Log returns the env's logger, or slog.Default.

@@ -28,6 +28,8 @@ type Config struct {
 	Logger *slog.Logger
 	// TrafficIP is handed to objects in their Env.
 	TrafficIP string
+	// Data is handed to objects in their Env.
+	Data DataReader
 }
 
 // Supervisor runs the objects stored under a prefix of a Store.
@@ -124,6 +126,7 @@ func (s *Supervisor) Build(spec *Spec) (Object, *Kind, error) {
 		Logger:    s.log.With("object", spec.Name, "kind", spec.Kind),
 		Refs:      s,
 		TrafficIP: s.cfg.TrafficIP,
+		Data:      s.cfg.Data,
 	}
 	obj, err := kind.New(spec, env)
 	if err != nil {
