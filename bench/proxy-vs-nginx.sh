@@ -2,7 +2,9 @@
 # Side-by-side load test: the example gateway and nginx proxy the same
 # upstream on loopback with keep-alive upstream connections; wrk drives
 # each in turn and the script prints requests/s, p50 and p99 for both and
-# the gateway/nginx ratios.
+# the gateway/nginx ratios, plus the CPU time each proxy spent per request
+# (its own processes only), which stays meaningful on a busy machine where
+# requests/s does not.
 #
 #   bash bench/proxy-vs-nginx.sh            # 15 s per run, 64 connections
 #   DURATION=30s CONNECTIONS=128 bash bench/proxy-vs-nginx.sh
@@ -108,8 +110,9 @@ filters:
 YAML
 rm -rf "$OUT/data"
 go build -o "$OUT/gateway" ./examples/gateway
-"$OUT/gateway" --config "$OUT/gateway.yaml" --log-level warn 2>"$OUT/gateway.log" &
-pids+=($!)
+"$OUT/gateway" --config "$OUT/gateway.yaml" --log-level warn --api-addr off 2>"$OUT/gateway.log" &
+gateway_pid=$!
+pids+=($gateway_pid)
 
 wait_for() {
   for _ in $(seq 1 100); do
@@ -120,16 +123,32 @@ wait_for() {
 }
 wait_for "$UPSTREAM_PORT"; wait_for "$NGINX_PORT"; wait_for "$GATEWAY_PORT"
 
-run() { # name port
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "http://127.0.0.1:$2/" >/dev/null # warm-up
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$2/" >"$OUT/$1.wrk"
-  local rps p50 p99 errors
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/$1.wrk")
-  p50=$(awk '$1=="50%" {print $2}' "$OUT/$1.wrk")
-  p99=$(awk '$1=="99%" {print $2}' "$OUT/$1.wrk")
-  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$OUT/$1.wrk")
-  printf '%-8s %12s req/s   p50 %-9s p99 %-9s %s\n' "$1" "$rps" "$p50" "$p99" "$errors"
-  eval "${1}_rps=$rps; ${1}_p50=$p50; ${1}_p99=$p99"
+# cpu_ticks PID...: user+system clock ticks used so far by the processes
+# and their threads.
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+
+run() { # name port pid...
+  local name=$1 port=$2; shift 2
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "http://127.0.0.1:$port/" >/dev/null # warm-up
+  local before after
+  before=$(cpu_ticks "$@")
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$port/" >"$OUT/$name.wrk"
+  after=$(cpu_ticks "$@")
+  local rps p50 p99 errors requests cpu_us
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/$name.wrk")
+  p50=$(awk '$1=="50%" {print $2}' "$OUT/$name.wrk")
+  p99=$(awk '$1=="99%" {print $2}' "$OUT/$name.wrk")
+  requests=$(awk '/requests in/ {print $1}' "$OUT/$name.wrk")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$OUT/$name.wrk")
+  cpu_us=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+  printf '%-8s %12s req/s   p50 %-9s p99 %-9s CPU %6s us/req %s\n' "$name" "$rps" "$p50" "$p99" "$cpu_us" "$errors"
+  eval "${name}_rps=$rps; ${name}_p50=$p50; ${name}_p99=$p99; ${name}_cpu=$cpu_us"
 }
 
 to_us() { # wrk latency (e.g. 1.23ms, 850.00us, 1.01s) to microseconds
@@ -140,9 +159,11 @@ to_us() { # wrk latency (e.g. 1.23ms, 850.00us, 1.01s) to microseconds
 }
 
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, upstream keep-alive, $(nproc) cores"
-run gateway "$GATEWAY_PORT"
-run nginx "$NGINX_PORT"
+nginx_pids=("$(cat "$OUT/nginx.pid")")
+mapfile -t -O 1 nginx_pids < <(pgrep -P "${nginx_pids[0]}")
+run gateway "$GATEWAY_PORT" "$gateway_pid"
+run nginx "$NGINX_PORT" "${nginx_pids[@]}"
 awk -v g="$gateway_rps" -v n="$nginx_rps" -v gp="$(to_us "$gateway_p99")" -v np="$(to_us "$nginx_p99")" \
-    -v g5="$(to_us "$gateway_p50")" -v n5="$(to_us "$nginx_p50")" 'BEGIN {
-  printf "ratio gateway/nginx: requests/s %.2f   p50 %.2f   p99 %.2f\n", g / n, g5 / n5, gp / np
+    -v g5="$(to_us "$gateway_p50")" -v n5="$(to_us "$nginx_p50")" -v gc="$gateway_cpu" -v nc="$nginx_cpu" 'BEGIN {
+  printf "ratio gateway/nginx: requests/s %.2f   p50 %.2f   p99 %.2f   CPU/request %.2f\n", g / n, g5 / n5, gp / np, gc / nc
 }'
