@@ -1,43 +1,20 @@
 package mock
 
 import (
-	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/internal/filtertest"
 	"github.com/gatewright/gatewright/pipeline"
-	"github.com/gatewright/gatewright/registry"
-	"github.com/gatewright/gatewright/supervisor"
 	"github.com/valyala/fasthttp"
 )
 
 // newPipeline builds and starts a Pipeline from its JSON fields with a
-// registry holding Mock and Marker.
+// registry holding the kinds this test needs and Marker.
 func newPipeline(t *testing.T, fields string) (*pipeline.Pipeline, error) {
 	t.Helper()
-	reg := registry.New()
-	reg.Register(registry.ObjectClass, pipeline.Kind)
-	reg.Register(registry.FilterClass, Kind)
-	reg.Register(registry.FilterClass, filtertest.MarkerKind)
-	ent, err := reg.Lookup(registry.ObjectClass, pipeline.KindName)
-	if err != nil {
-		return nil, err
-	}
-	body, err := ent.DecodeSpec([]byte(fields))
-	if err != nil {
-		return nil, err
-	}
-	obj, err := pipeline.Kind.New(&supervisor.Spec{Kind: pipeline.KindName, Name: "p", Body: body}, &supervisor.Env{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return nil, err
-	}
-	if err := obj.Init(); err != nil {
-		return nil, err
-	}
-	t.Cleanup(func() { _ = obj.Close() })
-	return obj.(*pipeline.Pipeline), nil
+	return filtertest.NewPipeline(t, fields, Kind)
 }
 
 func TestPipelineJumpOnMocked(t *testing.T) {
