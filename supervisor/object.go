@@ -16,6 +16,7 @@ import (
 	"log/slog"
 
 	"github.com/gatewright/gatewright/registry"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Category orders objects: lower categories start first and close last.
@@ -113,6 +114,20 @@ type Env struct {
 	// Data reads the cluster's shared data (keys under the store's data
 	// prefix); nil when the gateway has no store.
 	Data DataReader
+	// Statuses reads the runtime status of every object of the supervisor
+	// (controllers that report or export status use it); nil outside a
+	// supervisor.
+	Statuses StatusReader
+	// TracerProvider traces requests (traffic gates start a server span
+	// per request with it); nil when tracing is off.
+	TracerProvider trace.TracerProvider
+}
+
+// StatusReader reads the runtime status of the objects a supervisor runs.
+// It must not be called from an object's own Status method.
+type StatusReader interface {
+	// Status returns the status of every object, sorted by name.
+	Status() []ObjectStatus
 }
 
 // DataReader reads the shared data kept in the cluster store beside the

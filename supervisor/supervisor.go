@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gatewright/gatewright/registry"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // DefaultPrefix is the store prefix under which object documents live.
@@ -30,6 +31,8 @@ type Config struct {
 	TrafficIP string
 	// Data is handed to objects in their Env.
 	Data DataReader
+	// TracerProvider is handed to objects in their Env; nil: no tracing.
+	TracerProvider trace.TracerProvider
 }
 
 // Supervisor runs the objects stored under a prefix of a Store.
@@ -127,6 +130,9 @@ func (s *Supervisor) Build(spec *Spec) (Object, *Kind, error) {
 		Refs:      s,
 		TrafficIP: s.cfg.TrafficIP,
 		Data:      s.cfg.Data,
+		Statuses:  s,
+
+		TracerProvider: s.cfg.TracerProvider,
 	}
 	obj, err := kind.New(spec, env)
 	if err != nil {
