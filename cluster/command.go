@@ -16,6 +16,9 @@ const (
 	cmdGrant
 	// cmdRevoke deletes a lease and the keys attached to it.
 	cmdRevoke
+	// cmdClusterID names the cluster, once: the leader proposes a random ID
+	// when the state has none.
+	cmdClusterID
 )
 
 // command is the payload of a raft log entry. It is encoded as JSON, which
@@ -25,6 +28,8 @@ type command struct {
 	Ops   []opRecord    `json:"ops,omitempty"`
 	TTL   time.Duration `json:"ttl,omitempty"`
 	Lease LeaseID       `json:"lease,omitempty"`
+	// ClusterID is the ID of a cmdClusterID.
+	ClusterID string `json:"cluster,omitempty"`
 }
 
 // opRecord is the log form of an Op.

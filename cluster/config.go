@@ -1,8 +1,11 @@
 package cluster
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 )
 
@@ -89,6 +92,89 @@ type Config struct {
 	// LeaseCheckInterval is how often the leader checks lease deadlines;
 	// leases expire up to this late. Default 500ms.
 	LeaseCheckInterval time.Duration
+
+	// Clustering. A node gossips with memberlist when GossipAddr, Join or
+	// BootstrapExpect is set; without any of them it is a standalone node
+	// (the embedded default) and opens no gossip port.
+
+	// GossipAddr is the memberlist address (TCP and UDP on the same port).
+	// Default, when gossip is on: the host of the cluster address with a
+	// port chosen by the system.
+	GossipAddr string
+
+	// GossipAdvertiseAddr is the gossip address other nodes reach this node
+	// at, when it differs from the bound one. Default: the bound address.
+	GossipAdvertiseAddr string
+
+	// Join lists gossip addresses (host:port) of nodes to join at start; a
+	// node keeps retrying them until it has found one, and later uses them
+	// and every member it has seen to heal partitions.
+	Join []string
+
+	// BootstrapExpect, when positive, makes a node without raft state wait
+	// until it sees that many such nodes (all started with the same
+	// BootstrapExpect) and then bootstrap one cluster with exactly them as
+	// voters, so that N nodes started together form one cluster. It
+	// excludes Bootstrap. A node that finds an existing cluster instead
+	// waits to be added by its leader.
+	BootstrapExpect int
+
+	// MaxVoters is how many voters the leader keeps in the raft
+	// configuration; further members are added as non-voters, which
+	// replicate everything but do not vote. Default 3.
+	MaxVoters int
+
+	// DeadNodeGrace is how long a member may be dead (or missing from the
+	// gossip) before the leader removes it from the raft configuration.
+	// Default 1m.
+	DeadNodeGrace time.Duration
+
+	// ReconcileInterval is how often the leader compares the raft
+	// configuration with the gossip membership (it also does on every
+	// membership event). Default 1s.
+	ReconcileInterval time.Duration
+
+	// RejoinInterval is how often a node retries the Join addresses and the
+	// gossip addresses of dead members, which heals partitions. Default 5s.
+	RejoinInterval time.Duration
+
+	// Roles, APIAddr and Version are this node's metadata, published to the
+	// other members through the gossip (see [Member]).
+	Roles []string
+	// APIAddr is the node's admin API address.
+	APIAddr string
+	// Version is the node's software version.
+	Version string
+
+	// Gossip tunes the failure detector; zero fields take memberlist's LAN
+	// defaults.
+	Gossip GossipTuning
+
+	// Network carries the node's cluster and gossip traffic. Default: the
+	// host's TCP and UDP network. The clustertest harness substitutes a
+	// network that can partition nodes.
+	Network Network
+
+	// LocalStatus, if set, answers the other members' requests for this
+	// node's runtime status (see [Store.GatherStatus]). Status never goes
+	// through raft.
+	LocalStatus func(ctx context.Context) (json.RawMessage, error)
+}
+
+// GossipTuning holds memberlist's failure-detector timings.
+type GossipTuning struct {
+	// ProbeInterval is how often a node probes another one. Default 1s.
+	ProbeInterval time.Duration
+	// ProbeTimeout is how long a probe waits for its ack. Default 500ms.
+	ProbeTimeout time.Duration
+	// GossipInterval is how often gossip messages are sent. Default 200ms.
+	GossipInterval time.Duration
+	// PushPullInterval is how often full state is exchanged with a random
+	// node. Default 30s.
+	PushPullInterval time.Duration
+	// SuspicionMult scales how long a suspect node has to refute the
+	// suspicion before it is declared dead. Default 4.
+	SuspicionMult int
 }
 
 const (
@@ -105,6 +191,10 @@ const (
 	defaultWatchHistory       = 10000
 	defaultWatchBuffer        = 1024
 	defaultLeaseCheckInterval = 500 * time.Millisecond
+	defaultMaxVoters          = 3
+	defaultDeadNodeGrace      = time.Minute
+	defaultReconcileInterval  = time.Second
+	defaultRejoinInterval     = 5 * time.Second
 )
 
 // withDefaults returns a copy of c with every zero field set to its default,
@@ -148,7 +238,43 @@ func (c Config) withDefaults() (Config, error) {
 	if c.WatchBuffer <= 0 {
 		c.WatchBuffer = defaultWatchBuffer
 	}
+	if c.BootstrapExpect < 0 {
+		return c, fmt.Errorf("%w: Config.BootstrapExpect %d must not be negative", ErrInvalid, c.BootstrapExpect)
+	}
+	if c.BootstrapExpect > 0 && c.Bootstrap {
+		return c, fmt.Errorf("%w: Config.Bootstrap and Config.BootstrapExpect exclude each other", ErrInvalid)
+	}
+	if c.MaxVoters < 0 {
+		return c, fmt.Errorf("%w: Config.MaxVoters %d must not be negative", ErrInvalid, c.MaxVoters)
+	}
+	if c.MaxVoters == 0 {
+		c.MaxVoters = defaultMaxVoters
+	}
+	setDuration(&c.DeadNodeGrace, defaultDeadNodeGrace)
+	setDuration(&c.ReconcileInterval, defaultReconcileInterval)
+	setDuration(&c.RejoinInterval, defaultRejoinInterval)
+	c.Gossip = gossipDefaults(c.Gossip)
+	if c.Network == nil {
+		c.Network = HostNetwork{}
+	}
+	for i, j := range c.Join {
+		if _, _, err := net.SplitHostPort(j); err != nil {
+			return c, fmt.Errorf("%w: Config.Join[%d] %q: %v", ErrInvalid, i, j, err)
+		}
+	}
+	if c.gossipEnabled() && c.GossipAddr == "" {
+		host, _, err := net.SplitHostPort(c.BindAddr)
+		if err != nil {
+			return c, fmt.Errorf("%w: Config.BindAddr %q: %v", ErrInvalid, c.BindAddr, err)
+		}
+		c.GossipAddr = net.JoinHostPort(host, "0")
+	}
 	return c, nil
+}
+
+// gossipEnabled reports whether the node runs memberlist.
+func (c *Config) gossipEnabled() bool {
+	return c.GossipAddr != "" || len(c.Join) > 0 || c.BootstrapExpect > 0
 }
 
 func setDuration(d *time.Duration, def time.Duration) {

@@ -39,6 +39,11 @@ var (
 	// write was being committed: the write may or may not have been applied.
 	ErrLeadershipLost = errors.New("cluster: leadership lost, the write may or may not be applied")
 
+	// ErrOutcomeUnknown is wrapped by the errors of writes that may or may
+	// not have been applied: the caller stopped waiting, or the connection
+	// to the leader broke, before the answer came. Read the key to find out.
+	ErrOutcomeUnknown = errors.New("cluster: outcome unknown, the write may or may not be applied")
+
 	// ErrInvalid is wrapped by errors about invalid arguments (an empty key,
 	// a non-positive TTL, a key twice in one batch, ...).
 	ErrInvalid = errors.New("cluster: invalid argument")

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,10 +23,12 @@ type applyResult struct {
 // fsm is the raft state machine. raft calls Apply, Snapshot and Restore from
 // one goroutine; reads come from any goroutine and take the read lock.
 type fsm struct {
-	mu     sync.RWMutex
-	st     *state
-	hub    *hub
-	logger *slog.Logger
+	mu       sync.RWMutex
+	st       *state
+	hub      *hub
+	logger   *slog.Logger
+	waitCh   chan struct{} // closed when the revision moves; nil if nobody waits
+	restores uint64        // snapshots restored since the start
 }
 
 var _ raft.FSM = (*fsm)(nil)
@@ -53,9 +56,13 @@ func (f *fsm) Apply(l *raft.Log) any {
 		res.rev = f.st.rev
 	case cmdRevoke:
 		res.rev, events, res.err = f.st.revoke(cmd.Lease)
+	case cmdClusterID:
+		res.err = f.st.setClusterID(cmd.ClusterID)
+		res.rev = f.st.rev
 	default:
 		res.rev, res.err = f.st.rev, fmt.Errorf("%w: unknown command type %d", ErrInvalid, cmd.Type)
 	}
+	f.notifyLocked()
 	f.mu.Unlock()
 	if len(events) > 0 {
 		f.hub.publish(res.rev, events)
@@ -68,7 +75,7 @@ func (f *fsm) Apply(l *raft.Log) any {
 func (f *fsm) Snapshot() (raft.FSMSnapshot, error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	return &fsmSnapshot{rev: f.st.rev, kvs: maps.Clone(f.st.kvs), leases: f.st.leaseTTLs()}, nil
+	return &fsmSnapshot{rev: f.st.rev, clusterID: f.st.clusterID, kvs: maps.Clone(f.st.kvs), leases: f.st.leaseTTLs()}, nil
 }
 
 // Restore replaces the whole state with a snapshot. Watchers cannot be
@@ -81,9 +88,55 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 	}
 	f.mu.Lock()
 	f.st = st
+	f.restores++
+	f.notifyLocked()
 	f.mu.Unlock()
 	f.hub.reset(st.rev)
 	return nil
+}
+
+// notifyLocked wakes the waiters of waitRevision. f.mu must be held.
+func (f *fsm) notifyLocked() {
+	if f.waitCh != nil {
+		close(f.waitCh)
+		f.waitCh = nil
+	}
+}
+
+// waitRevision waits until the state has reached revision rev.
+func (f *fsm) waitRevision(ctx context.Context, rev uint64) error {
+	for {
+		f.mu.Lock()
+		if f.st.rev >= rev {
+			f.mu.Unlock()
+			return nil
+		}
+		if f.waitCh == nil {
+			f.waitCh = make(chan struct{})
+		}
+		ch := f.waitCh
+		cur := f.st.rev
+		f.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("cluster: waiting for revision %d (applied %d): %w", rev, cur, ctx.Err())
+		}
+	}
+}
+
+// clusterID returns the ID of the cluster the state belongs to.
+func (f *fsm) clusterID() string {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.st.clusterID
+}
+
+// restoreCount returns how many snapshots were restored.
+func (f *fsm) restoreCount() uint64 {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.restores
 }
 
 // get returns a key or ErrNotFound.

@@ -5,9 +5,10 @@ import (
 )
 
 // Get returns the key from this node's replica, or an error wrapping
-// ErrNotFound.
-func (s *Store) Get(ctx context.Context, key string) (*KV, error) {
-	if err := s.checkRead(ctx); err != nil {
+// ErrNotFound. With [Linearizable] the replica first catches up with the
+// leader.
+func (s *Store) Get(ctx context.Context, key string, opts ...ReadOption) (*KV, error) {
+	if err := s.prepareRead(ctx, opts); err != nil {
 		return nil, err
 	}
 	kv, err := s.fsm.get(key)
@@ -19,8 +20,9 @@ func (s *Store) Get(ctx context.Context, key string) (*KV, error) {
 
 // List returns the keys under prefix sorted by key, and the store revision
 // they were read at: watching from that revision sees every later change.
-func (s *Store) List(ctx context.Context, prefix string) ([]KV, uint64, error) {
-	if err := s.checkRead(ctx); err != nil {
+// With [Linearizable] the replica first catches up with the leader.
+func (s *Store) List(ctx context.Context, prefix string, opts ...ReadOption) ([]KV, uint64, error) {
+	if err := s.prepareRead(ctx, opts); err != nil {
 		return nil, 0, err
 	}
 	kvs, rev := s.fsm.list(prefix)
@@ -55,7 +57,12 @@ func (s *Store) CompareAndDelete(ctx context.Context, key string, expectModRevis
 }
 
 // Apply applies ops atomically in one raft entry and returns the new store
-// revision, which every changed key gets as its ModRevision. All or nothing:
+// revision, which every changed key gets as its ModRevision. On a node that
+// is not the leader the batch is forwarded to the leader; if no leader can
+// be reached before ctx ends (Config.ApplyTimeout without a deadline), the
+// error wraps ErrNotLeader and nothing was written. An error wrapping
+// ErrOutcomeUnknown or ErrLeadershipLost means the batch may or may not
+// have been applied. All or nothing:
 // if a precondition fails (an ExpectModRevision that does not match, a
 // delete of a missing key, a put with a lease that does not exist) nothing
 // is written and the error of the first failing operation is returned. A key
@@ -72,7 +79,7 @@ func (s *Store) Apply(ctx context.Context, ops []Op) (uint64, error) {
 		}
 		return s.Revision(), nil
 	}
-	res, err := s.propose(ctx, cmd)
+	res, err := s.submit(ctx, cmd)
 	if err != nil {
 		return 0, err
 	}

@@ -1,9 +1,11 @@
 package cluster
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPutGetListDelete(t *testing.T) {
@@ -150,14 +152,16 @@ func TestApplyAllOrNothing(t *testing.T) {
 
 func TestNotLeaderWithoutCluster(t *testing.T) {
 	// A fresh node that does not bootstrap opens at once and is nobody's
-	// member yet: it refuses writes.
-	s := newStore(t, func(c *Config) { c.Bootstrap = false })
-	_, err := s.Put(testCtx(t), "k", []byte("v"))
+	// member yet: a write waits for a leader up to ApplyTimeout and fails
+	// saying there is none.
+	s := newStore(t, func(c *Config) { c.Bootstrap = false; c.ApplyTimeout = 200 * time.Millisecond })
+	_, err := s.Put(context.Background(), "k", []byte("v"))
 	var nl *NotLeaderError
-	if !errors.Is(err, ErrNotLeader) || !errors.As(err, &nl) || nl.LeaderAddr != "" {
+	if !errors.Is(err, ErrNotLeader) || !errors.As(err, &nl) || nl.LeaderAddr != "" ||
+		!errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no leader elected within") {
 		t.Fatalf("Put on a non-member: %v, want ErrNotLeader with no leader", err)
 	}
-	if _, err := s.Grant(testCtx(t), 1); !errors.Is(err, ErrNotLeader) {
+	if _, err := s.Grant(context.Background(), 1); !errors.Is(err, ErrNotLeader) {
 		t.Fatalf("Grant on a non-member: %v, want ErrNotLeader", err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/gatewright/gatewright/cluster/internal/rpcmsg"
 )
 
 // Grant creates a lease with the given TTL and returns its ID. Keys put with
@@ -14,18 +16,30 @@ func (s *Store) Grant(ctx context.Context, ttl time.Duration) (LeaseID, error) {
 	if ttl <= 0 {
 		return NoLease, fmt.Errorf("%w: lease TTL %v must be positive", ErrInvalid, ttl)
 	}
-	res, err := s.propose(ctx, &command{Type: cmdGrant, TTL: ttl})
+	res, err := s.submit(ctx, &command{Type: cmdGrant, TTL: ttl})
 	if err != nil {
 		return NoLease, err
 	}
-	s.lessor.renew(res.lease, ttl)
 	return res.lease, nil
 }
 
-// KeepAlive renews lease id for its full TTL. It must reach the leader;
-// elsewhere it fails with an error wrapping ErrNotLeader. A lease that no
+// KeepAlive renews lease id for its full TTL. The leader keeps the
+// deadlines, so a follower forwards the renewal to it. A lease that no
 // longer exists gives ErrLeaseNotFound.
 func (s *Store) KeepAlive(ctx context.Context, id LeaseID) error {
+	return s.onLeader(ctx, func(ctx context.Context) error {
+		return s.keepAliveLocal(ctx, id)
+	}, func(ctx context.Context, addr string) error {
+		var reply rpcmsg.ErrorReply
+		if err := s.fwd.call(ctx, addr, rpcmsg.Service+".KeepAlive", &rpcmsg.LeaseArgs{Lease: uint64(id)}, &reply); err != nil {
+			return retryIdempotent(err)
+		}
+		return retryIdempotent(fromWire(reply.Err))
+	})
+}
+
+// keepAliveLocal renews a lease on this node, which must be the leader.
+func (s *Store) keepAliveLocal(ctx context.Context, id LeaseID) error {
 	if err := s.checkWrite(ctx); err != nil {
 		return err
 	}
@@ -40,7 +54,7 @@ func (s *Store) KeepAlive(ctx context.Context, id LeaseID) error {
 // Revoke deletes lease id and every key attached to it. Deleting keys is a
 // write that watchers see as delete events.
 func (s *Store) Revoke(ctx context.Context, id LeaseID) error {
-	_, err := s.propose(ctx, &command{Type: cmdRevoke, Lease: id})
+	_, err := s.submit(ctx, &command{Type: cmdRevoke, Lease: id})
 	return err
 }
 

@@ -17,6 +17,9 @@ type hclogAdapter struct {
 	name   string
 	args   []any
 	min    slog.Leveler
+	// quiet, if set and true, turns every record into a debug record: the
+	// store is closing and the errors of its connections are expected.
+	quiet func() bool
 }
 
 var _ hclog.Logger = (*hclogAdapter)(nil)
@@ -27,6 +30,14 @@ func newHclog(logger *slog.Logger, name string, min slog.Leveler) hclog.Logger {
 	a := &hclogAdapter{base: logger, name: name, min: min}
 	a.build()
 	return a
+}
+
+// quietWhen returns a copy of the logger that logs at debug level while
+// quiet returns true.
+func (a *hclogAdapter) quietWhen(quiet func() bool) hclog.Logger {
+	c := *a
+	c.quiet = quiet
+	return &c
 }
 
 // build derives the logger from base, name and args.
@@ -67,6 +78,9 @@ func (a *hclogAdapter) Log(level hclog.Level, msg string, args ...any) {
 		return
 	}
 	l := slogLevel(level)
+	if a.quiet != nil && a.quiet() {
+		l = min(l, slog.LevelDebug)
+	}
 	if !a.enabled(l) {
 		return
 	}

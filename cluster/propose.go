@@ -27,6 +27,16 @@ func (s *Store) checkWrite(ctx context.Context) error {
 	return nil
 }
 
+// applyLocal commits cmd on this node, which must be the leader. A lease
+// it grants starts its TTL here.
+func (s *Store) applyLocal(ctx context.Context, cmd *command) (applyResult, error) {
+	res, err := s.propose(ctx, cmd)
+	if err == nil && cmd.Type == cmdGrant {
+		s.lessor.renew(res.lease, cmd.TTL)
+	}
+	return res, err
+}
+
 // propose commits cmd through raft and waits until it is applied locally.
 // The wait ends with ctx (the outcome is then unknown); without a deadline
 // in ctx, raft gets Config.ApplyTimeout to accept the entry.
@@ -54,7 +64,7 @@ func (s *Store) propose(ctx context.Context, cmd *command) (applyResult, error) 
 			return applyResult{}, s.raftError(err)
 		}
 	case <-ctx.Done():
-		return applyResult{}, fmt.Errorf("cluster: stopped waiting for the write, it may or may not be applied: %w", ctx.Err())
+		return applyResult{}, fmt.Errorf("cluster: stopped waiting for the write: %w: %w", ErrOutcomeUnknown, ctx.Err())
 	}
 	res, ok := f.Response().(applyResult)
 	if !ok {

@@ -20,10 +20,11 @@ const snapshotVersion = 1
 // The snapshot format is a stream of JSON values: one snapshotHeader, then
 // snapshotHeader.Keys snapshotKV values sorted by key.
 type snapshotHeader struct {
-	Version  int             `json:"version"`
-	Revision uint64          `json:"revision"`
-	Leases   []snapshotLease `json:"leases"`
-	Keys     int             `json:"keys"`
+	Version   int             `json:"version"`
+	Revision  uint64          `json:"revision"`
+	ClusterID string          `json:"clusterID,omitempty"`
+	Leases    []snapshotLease `json:"leases"`
+	Keys      int             `json:"keys"`
 }
 
 type snapshotLease struct {
@@ -41,9 +42,10 @@ type snapshotKV struct {
 
 // fsmSnapshot is a point-in-time copy of the state, written out by raft.
 type fsmSnapshot struct {
-	rev    uint64
-	kvs    map[string]record
-	leases map[LeaseID]time.Duration
+	rev       uint64
+	clusterID string
+	kvs       map[string]record
+	leases    map[LeaseID]time.Duration
 }
 
 var _ raft.FSMSnapshot = (*fsmSnapshot)(nil)
@@ -60,7 +62,7 @@ func (s *fsmSnapshot) Persist(sink raft.SnapshotSink) error {
 func (s *fsmSnapshot) write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
-	h := snapshotHeader{Version: snapshotVersion, Revision: s.rev, Keys: len(s.kvs), Leases: make([]snapshotLease, 0, len(s.leases))}
+	h := snapshotHeader{Version: snapshotVersion, Revision: s.rev, ClusterID: s.clusterID, Keys: len(s.kvs), Leases: make([]snapshotLease, 0, len(s.leases))}
 	for id, ttl := range s.leases {
 		h.Leases = append(h.Leases, snapshotLease{ID: id, TTL: ttl})
 	}
@@ -97,6 +99,7 @@ func readSnapshot(r io.Reader) (*state, error) {
 	}
 	st := newState()
 	st.rev = h.Revision
+	st.clusterID = h.ClusterID
 	for _, l := range h.Leases {
 		if err := st.grant(l.ID, l.TTL); err != nil {
 			return nil, fmt.Errorf("cluster: read snapshot: %w", err)

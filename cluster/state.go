@@ -27,9 +27,10 @@ type lease struct {
 // state is the replicated state machine's data: the keys, the leases and the
 // store revision. It is not safe for concurrent use; fsm guards it.
 type state struct {
-	rev    uint64
-	kvs    map[string]record
-	leases map[LeaseID]*lease
+	rev       uint64
+	clusterID string
+	kvs       map[string]record
+	leases    map[LeaseID]*lease
 }
 
 func newState() *state {
@@ -179,6 +180,18 @@ func (s *state) revoke(id LeaseID) (uint64, []Event, error) {
 		events = append(events, Event{Type: EventDelete, KV: KV{Key: k, ModRevision: s.rev}, Revision: s.rev})
 	}
 	return s.rev, events, nil
+}
+
+// setClusterID names the cluster; a name cannot change.
+func (s *state) setClusterID(id string) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("%w: empty cluster ID", ErrInvalid)
+	case s.clusterID != "" && s.clusterID != id:
+		return fmt.Errorf("%w: the cluster is already named %q", ErrInvalid, s.clusterID)
+	}
+	s.clusterID = id
+	return nil
 }
 
 // leaseTTLs returns the TTL of every lease.

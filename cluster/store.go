@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/raft"
+	"github.com/hashicorp/memberlist"
 	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
 )
 
@@ -23,10 +24,21 @@ type Store struct {
 	hub       *hub
 	lessor    *lessor
 	transport *raft.NetworkTransport
+	mux       *mux
+	fwd       *forwarder
 	bolt      *raftboltdb.BoltStore
 	logs      raft.LogStore
 
-	closed    atomic.Bool
+	// gossip; ml is nil on a standalone node. mlMu orders Leave and Close.
+	mlMu       sync.Mutex
+	ml         *memberlist.Memberlist
+	members    *memberTable
+	gossipAddr string
+
+	started         time.Time
+	restoresAtStart uint64
+	left            atomic.Bool
+	closed          atomic.Bool
 	stop      chan struct{}
 	wg        sync.WaitGroup
 	closeOnce sync.Once
@@ -36,8 +48,17 @@ type Store struct {
 // NodeName returns the raft server ID of this node.
 func (s *Store) NodeName() string { return s.cfg.NodeName }
 
-// Addr returns the raft address of this node.
-func (s *Store) Addr() string { return string(s.transport.LocalAddr()) }
+// Addr returns the cluster address of this node: raft's and the store
+// RPC's, as announced to the other nodes.
+func (s *Store) Addr() string { return s.mux.Addr().String() }
+
+// GossipAddr returns the gossip address of this node as announced to the
+// other nodes, empty on a standalone node.
+func (s *Store) GossipAddr() string { return s.gossipAddr }
+
+// ClusterID returns the ID the leader gave the cluster, empty until then
+// (and on a standalone node).
+func (s *Store) ClusterID() string { return s.fsm.clusterID() }
 
 // IsLeader reports whether this node is the raft leader.
 func (s *Store) IsLeader() bool { return s.raft.State() == raft.Leader }
@@ -98,17 +119,28 @@ func (s *Store) Snapshot() error {
 	return nil
 }
 
-// Close shuts raft down, ends every watcher with ErrClosed and closes the
-// data files. Writes in flight fail. It is safe to call more than once.
+// Close stops the node: gossip, raft and every connection, ends every
+// watcher with ErrClosed and closes the data files. Writes in flight fail.
+// It does not leave the cluster: the other nodes see this node fail, and
+// it rejoins when started again (see Leave). It is safe to call more than
+// once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.closed.Store(true)
 		var errs []error
+		close(s.stop)
+		s.mlMu.Lock()
+		if s.ml != nil {
+			if err := s.ml.Shutdown(); err != nil {
+				errs = append(errs, fmt.Errorf("cluster: stop gossip: %w", err))
+			}
+		}
+		s.mlMu.Unlock()
 		if err := s.raft.Shutdown().Error(); err != nil {
 			errs = append(errs, fmt.Errorf("cluster: shut down raft: %w", err))
 		}
-		close(s.stop)
 		s.wg.Wait()
+		s.fwd.close()
 		s.hub.close()
 		if err := s.transport.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("cluster: close transport: %w", err))
@@ -132,6 +164,8 @@ func (s *Store) raftError(err error) error {
 	switch {
 	case errors.Is(err, raft.ErrNotLeader):
 		return s.notLeader()
+	case errors.Is(err, raft.ErrLeadershipTransferInProgress):
+		return &NotLeaderError{}
 	case errors.Is(err, raft.ErrLeadershipLost):
 		return fmt.Errorf("%w: %v", ErrLeadershipLost, err)
 	case errors.Is(err, raft.ErrRaftShutdown):

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gatewright/gatewright/protocols/httpprot"
 	"github.com/valyala/fasthttp"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // DefaultNamespace is the namespace holding the client's request and the
@@ -31,6 +32,7 @@ type Context struct {
 	values     []valueEntry
 	finishers  []Finisher
 	tags       []byte
+	span       trace.Span // the request's current span; nil when not traced (trace.go)
 }
 
 // Finisher is called once when the request ends: after the pipeline ran

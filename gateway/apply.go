@@ -27,6 +27,13 @@ func (g *Gateway) Apply(ctx context.Context, docs []byte) (uint64, error) {
 
 // ApplySpecs is Apply for documents already parsed.
 func (g *Gateway) ApplySpecs(ctx context.Context, specs []*supervisor.Spec) (uint64, error) {
+	return g.applySpecs(ctx, specs, nil)
+}
+
+// applySpecs is ApplySpecs with a precondition: check, if not nil, sees
+// each object's stored key (nil if there is none) before anything is
+// written, and its error stops the write.
+func (g *Gateway) applySpecs(ctx context.Context, specs []*supervisor.Spec, check func(name string, cur *cluster.KV) error) (uint64, error) {
 	var errs []error
 	for _, s := range specs {
 		if err := g.sup.Validate(s); err != nil {
@@ -34,7 +41,7 @@ func (g *Gateway) ApplySpecs(ctx context.Context, specs []*supervisor.Spec) (uin
 		}
 	}
 	if len(errs) > 0 {
-		return 0, errors.Join(errs...)
+		return 0, invalidObjects{errors.Join(errs...)}
 	}
 	var ops []cluster.Op
 	for _, s := range specs {
@@ -45,6 +52,11 @@ func (g *Gateway) ApplySpecs(ctx context.Context, specs []*supervisor.Spec) (uin
 			cur = nil
 		case err != nil:
 			return 0, err
+		}
+		if check != nil {
+			if err := check(s.Name, cur); err != nil {
+				return 0, err
+			}
 		}
 		var expect uint64
 		if cur != nil {

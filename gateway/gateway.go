@@ -26,6 +26,8 @@ type Gateway struct {
 	closeOnce sync.Once
 	closeErr  error
 	started   chan struct{}
+
+	ops operations // admin API, metrics, tracing: see admin.go and ops.go
 }
 
 // New checks the options and opens the store. The gateway serves nothing
@@ -47,13 +49,15 @@ func New(opts ...Option) (*Gateway, error) {
 	if err := supervisor.CheckName(cfg.name); err != nil {
 		return nil, fmt.Errorf("gateway: node %w", err)
 	}
-	store, err := cluster.Open(cluster.Config{
-		DataDir:   cfg.dataDir,
-		NodeName:  cfg.name,
-		BindAddr:  cfg.raftAddr,
-		Bootstrap: true,
-		Logger:    cfg.logger.With("component", "store"),
-	})
+	scfg, err := cfg.storeConfig()
+	if err != nil {
+		return nil, fmt.Errorf("gateway: node %q: %w", cfg.name, err)
+	}
+	// Other members may ask for this node's status as soon as the store
+	// runs; it answers once the gateway is built.
+	answer := &statusAnswer{}
+	scfg.LocalStatus = answer.status
+	store, err := cluster.Open(scfg)
 	if err != nil {
 		return nil, fmt.Errorf("gateway: opening the store in %s: %w", cfg.dataDir, err)
 	}
@@ -66,6 +70,7 @@ func New(opts ...Option) (*Gateway, error) {
 		TrafficIP: cfg.trafficIP,
 		Data:      dataReader{store},
 	})
+	answer.g.Store(g)
 	return g, nil
 }
 
@@ -81,6 +86,9 @@ func (g *Gateway) Registry() *registry.Registry { return g.cfg.registry }
 // Start applies the configured objects, then starts every stored object and
 // returns; the gateway serves until Close.
 func (g *Gateway) Start(ctx context.Context) error {
+	if err := g.startOps(ctx); err != nil {
+		return err
+	}
 	if len(g.cfg.objects) > 0 {
 		specs, err := g.configObjects()
 		if err != nil {
@@ -94,6 +102,9 @@ func (g *Gateway) Start(ctx context.Context) error {
 		return err
 	}
 	close(g.started)
+	if err := g.startAdmin(); err != nil {
+		return err
+	}
 	g.log.Info("gateway started", "node", g.cfg.name, "dataDir", g.cfg.dataDir, "revision", g.sup.Applied())
 	return nil
 }
@@ -116,9 +127,11 @@ func (g *Gateway) Run(ctx context.Context) error {
 // requests) and closes the store.
 func (g *Gateway) Close() error {
 	g.closeOnce.Do(func() {
+		errAdmin := g.stopAdmin()
 		errSup := g.sup.Close()
 		errStore := g.store.Close()
-		g.closeErr = errors.Join(errSup, errStore)
+		errOps := g.stopOps()
+		g.closeErr = errors.Join(errAdmin, errSup, errStore, errOps)
 	})
 	return g.closeErr
 }

@@ -43,7 +43,7 @@ var noteKind = &supervisor.Kind{
 
 func startGateway(t *testing.T, dir string, reg *registry.Registry, opts ...gateway.Option) *gateway.Gateway {
 	t.Helper()
-	g, err := gateway.New(append([]gateway.Option{gateway.WithDataDir(dir), gateway.WithRegistry(reg)}, opts...)...)
+	g, err := gateway.New(append([]gateway.Option{gateway.WithDataDir(dir), gateway.WithRegistry(reg), gateway.WithAPIAddr("127.0.0.1:0")}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,10 @@ type settings struct {
 	// objectsFromConfig marks objects as a config file that may hold a
 	// Node document besides the objects.
 	objectsFromConfig bool
+	// ops are the admin API, log level and tracing options (ops.go).
+	ops opsSettings
+	// cluster are the clustering options (clusteroptions.go).
+	cluster clusterSettings
 }
 
 // WithName sets the node name (default "gatewright"); it is the raft server
@@ -42,7 +46,7 @@ func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l
 func WithTrafficIP(ip string) Option { return func(s *settings) { s.trafficIP = ip } }
 
 // WithStoreAddr sets the raft transport address of the store (default a
-// free port on 127.0.0.1).
+// free port on 127.0.0.1); see WithClusterAddr.
 func WithStoreAddr(addr string) Option { return func(s *settings) { s.raftAddr = addr } }
 
 // WithObjects gives object documents (YAML or JSON, several YAML documents

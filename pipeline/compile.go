@@ -15,7 +15,8 @@ type node struct {
 	filter    filter.Filter // nil for END
 	namespace string
 	jumps     []jump
-	onEmpty   int // index to go to on "" (len(nodes) = end); default next
+	onEmpty   int          // index to go to on "" (len(nodes) = end); default next
+	stats     *filterStats // metrics (metrics.go)
 }
 
 // jump routes one result to a node index (len(nodes) means END).
@@ -30,6 +31,7 @@ type flowPlan struct {
 	byName   map[string]filter.Filter
 	nodes    []node
 	policies map[string]filter.Policy
+	stats    *flowStats // metrics (metrics.go)
 }
 
 // Policy implements filter.PolicyLookup.
@@ -121,6 +123,7 @@ func compile(reg *registry.Registry, owner string, spec *Spec, log *slog.Logger,
 		return nil, err
 	}
 	plan.nodes = nodes
+	plan.instrument(owner)
 	return plan, nil
 }
 

@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"errors"
-	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -47,30 +45,11 @@ func (p *Pipeline) Inherit(previous supervisor.Object) error {
 	if !ok {
 		return p.start(nil)
 	}
+	p.plan.stats.inherit(prev.plan.stats)
 	return p.start(prev.plan)
 }
 
-func (p *Pipeline) start(prev *flowPlan) error {
-	for i, f := range p.plan.filters {
-		var err error
-		var old filter.Filter
-		if prev != nil {
-			old = prev.byName[f.Name()]
-		}
-		if old != nil && old.Kind() == f.Kind() {
-			err = f.Inherit(old)
-		} else {
-			err = f.Init()
-		}
-		if err != nil {
-			for j := i - 1; j >= 0; j-- {
-				_ = p.plan.filters[j].Close()
-			}
-			return fmt.Errorf("filters[%d] %q: %w", i, f.Name(), err)
-		}
-	}
-	return nil
-}
+func (p *Pipeline) start(prev *flowPlan) error { return p.plan.start(prev) }
 
 // Acquire marks a request in flight. It returns false when the pipeline is
 // being closed: the caller loads the current generation again.
@@ -89,24 +68,29 @@ func (p *Pipeline) Release() { p.inflight.Add(-1) }
 // Handle runs the flow over ctx and returns the last filter's result. The
 // context is left in the DEFAULT namespace.
 func (p *Pipeline) Handle(ctx *filter.Context) string {
-	result := runFlow(p.plan.nodes, ctx)
+	start := time.Now()
+	result, _ := runFlow(p.plan.nodes, ctx)
+	p.plan.stats.observe(result, start)
 	ctx.UseNamespace(filter.DefaultNamespace)
 	return result
 }
 
 // runFlow walks compiled nodes. It reports the last result and whether the
-// run ended early (END reached before the last node, or an unhandled
-// result).
-func runFlow(nodes []node, ctx *filter.Context) string {
-	result := ""
-	for i := 0; i < len(nodes); {
+// run ended early: an END node reached, a jump to END, or an unhandled
+// result (not early: the flow ran past its last node).
+func runFlow(nodes []node, ctx *filter.Context) (result string, early bool) {
+	end := len(nodes)
+	for i := 0; i < end; {
 		n := &nodes[i]
 		if n.filter == nil {
-			return result
+			return result, true
 		}
 		ctx.UseNamespace(n.namespace)
-		result = n.filter.Handle(ctx)
+		result = n.handle(ctx) // the filter, counted and traced: metrics.go
 		if result == "" {
+			if n.onEmpty == end && i+1 != end {
+				return result, true
+			}
 			i = n.onEmpty
 			continue
 		}
@@ -117,12 +101,12 @@ func runFlow(nodes []node, ctx *filter.Context) string {
 				break
 			}
 		}
-		if next < 0 {
-			return result
+		if next < 0 || next == end {
+			return result, true
 		}
 		i = next
 	}
-	return result
+	return result, false
 }
 
 // FilterStatus is one filter's entry in the pipeline status.
@@ -157,13 +141,7 @@ func (p *Pipeline) Close() error {
 	for p.inflight.Load() > 0 && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
-	var errs []error
-	for i := len(p.plan.filters) - 1; i >= 0; i-- {
-		if err := p.plan.filters[i].Close(); err != nil {
-			errs = append(errs, fmt.Errorf("filter %q: %w", p.plan.filters[i].Name(), err))
-		}
-	}
-	return errors.Join(errs...)
+	return p.plan.close()
 }
 
 // dataReader returns the env's shared-data reader as a filter.DataReader,

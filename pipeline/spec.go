@@ -22,9 +22,9 @@ type Spec struct {
 	// Flow is the execution order; empty runs each filter once in order.
 	Flow []FlowNode `json:"flow,omitempty" jsonschema:"description=execution order; empty runs each filter once in order"`
 	// Filters declares the filters: name, kind and the kind's fields.
-	Filters []map[string]any `json:"filters" jsonschema:"required,description=filters: name and kind beside the kind's own fields"`
+	Filters []map[string]any `json:"filters" kinds:"filter" jsonschema:"required,description=filters: name and kind beside the kind's own fields"`
 	// Resilience declares policies: name, kind and the kind's fields.
-	Resilience []map[string]any `json:"resilience,omitempty" jsonschema:"description=resilience policies: name and kind beside the kind's own fields"`
+	Resilience []map[string]any `json:"resilience,omitempty" kinds:"policy" jsonschema:"description=resilience policies: name and kind beside the kind's own fields"`
 	// Data is static data readable by filters.
 	Data map[string]any `json:"data,omitempty"`
 }

@@ -97,7 +97,7 @@ func TestDemoAnswersAsTheREADMESays(t *testing.T) {
 		}
 	}
 	bin := buildGateway(t)
-	cmd, _ := start(t, bin, t.TempDir())
+	cmd, _ := start(t, bin, t.TempDir(), "--api-addr", "127.0.0.1:0")
 	if body := waitFor(t, "http://127.0.0.1:10080/hello", 200); body != "hello from gatewright\n" {
 		t.Fatalf("/hello: %q", body)
 	}
@@ -174,7 +174,7 @@ filters: [{name: reply, kind: Mock, rules: [{code: 200, body: ready}]}]
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd, _ := start(t, buildGateway(t), dir, "--config", cfgPath)
+	cmd, _ := start(t, buildGateway(t), dir, "--config", cfgPath, "--api-addr", "127.0.0.1:0")
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	waitFor(t, base+"/ready", 200)
 

@@ -10,8 +10,8 @@
 // goes to the first candidate that matches, else to the main pool. A mirror
 // pool receives a copy of the requests its matcher takes, in the
 // background, and its replies are dropped. Within a pool a load balancing
-// policy (roundRobin, random, weightedRandom, ipHash, headerHash) chooses a
-// healthy server.
+// policy (roundRobin, random, weightedRandom, ipHash, headerHash,
+// cookieHash) chooses a healthy server.
 //
 // # Data plane
 //
@@ -38,7 +38,7 @@
 // serverError (upstream unreachable or broken exchange, 503), timeout (the
 // pool's timeout passed, 408), failureCode (the upstream status is in the
 // pool's failureCodes, 500-599 by default; the reply is kept) and
-// shortCircuited (declared for the circuit breaker policy).
+// shortCircuited (the pool's circuit breaker is open, 503).
 //
 // # Updates
 //
@@ -49,9 +49,57 @@
 // goroutine per pool; a shared server is probed by the newest generation
 // only.
 //
+// # Resilience
+//
+// A pool's retryPolicy and circuitBreakerPolicy name Retry and
+// CircuitBreaker policies of the pipeline's resilience list (packages
+// filter/policy/retry and filter/policy/circuitbreaker). The breaker wraps
+// the whole retry loop: one request is one breaker call, whatever the
+// tries. A try fails when the pool would return a result other than
+// clientError: the upstream could not be reached, the timeout passed
+// (timeout bounds each try), no server was healthy, or the status is a
+// failure code. Each try picks its server anew. An open breaker answers
+// 503 with shortCircuited without reaching any server. Only idempotent
+// methods are retried unless the policy's retryNonIdempotent is set; a
+// streamed request body is buffered for replay up to the policy's
+// maxReplayBodySize (1 MiB by default) and otherwise sent once. With a
+// retry policy and a circuit breaker, a request that succeeds on its first
+// try still allocates nothing in this package (TestResilienceDoesNotAllocate).
+// A new generation keeps the breaker of a pool of the same name whose
+// policy settings did not change.
+//
+// # Response cache
+//
+// A pool's memoryCache keeps replies in memory, keyed by method, scheme,
+// host, path and query: replies with a status in codes to requests with a
+// method in methods, buffered bodies up to maxEntryBytes, for expiration
+// (or a shorter Cache-Control max-age / s-maxage). Replies with
+// Cache-Control no-store, no-cache or private, Set-Cookie or Vary, and
+// requests with Authorization or Cache-Control no-store are not stored;
+// requests with Cache-Control no-cache or no-store are not answered from
+// the cache. All entries together are bounded by maxTotalBytes (64 MiB by
+// default); storing past it evicts the least recently used. A hit answers
+// with the stored reply and an Age header, allocating nothing.
+//
+// # Sticky sessions and cookieHash
+//
+// loadBalance.stickySession keeps a client on one server:
+// CookieConsistentHash hashes the application cookie's value onto a
+// consistent hash ring (removing a server moves only its clients);
+// DurationBased sets the load balancer cookie (lbCookieName, EG_SESSION by
+// default, for lbCookieExpire, 2h by default) on every reply and sends a
+// request carrying it to its server; ApplicationBased sets it only on
+// replies that set the application cookie. Without a usable cookie the
+// pool's policy chooses. The cookieHash policy hashes the request's Cookie
+// header.
+//
+// # Compression
+//
+// compression.minLength gzips replies of at least that many bytes (any
+// content type, not already encoded) for clients that accept gzip or send
+// no Accept-Encoding, using the Compressor of filter/compression. Replies
+// streamed past serverMaxBodySize are passed on uncompressed.
+//
 // Not yet supported (rejected as unknown fields, or refused by Validate):
-// memoryCache, compression, stickySession and the cookieHash policy,
-// serviceName and serviceRegistry, and maxRedirection above 0. The
-// retryPolicy and circuitBreakerPolicy names are checked against the
-// pipeline's resilience policies but not applied yet.
+// serviceName and serviceRegistry, and maxRedirection above 0.
 package proxy

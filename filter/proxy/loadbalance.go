@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/gatewright/gatewright/protocols/httpprot"
+	"github.com/valyala/fasthttp"
 )
 
 // Compiled load balancing policies.
@@ -14,6 +15,7 @@ const (
 	lbWeightedRandom
 	lbIPHash
 	lbHeaderHash
+	lbCookieHash
 )
 
 // balancer chooses a healthy server per request without allocating or
@@ -54,6 +56,8 @@ func newBalancer(spec *LoadBalanceSpec, servers []*server) *balancer {
 		b.policy = lbIPHash
 	case PolicyHeaderHash:
 		b.policy = lbHeaderHash
+	case PolicyCookieHash:
+		b.policy = lbCookieHash
 	default:
 		b.policy = lbRoundRobin
 	}
@@ -78,6 +82,8 @@ func (b *balancer) pick(req *httpprot.Request) *server {
 		i = uint64(hashBytes(req.RealIPBytes()))
 	case lbHeaderHash:
 		i = uint64(hashBytes(req.Header.PeekBytes(b.hashKey)))
+	case lbCookieHash:
+		i = uint64(hashBytes(req.Header.Peek(fasthttp.HeaderCookie)))
 	}
 	if s := b.servers[i%n]; s.healthy() {
 		return s

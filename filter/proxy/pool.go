@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/internal/adapt"
+	"github.com/gatewright/gatewright/filter/policy/circuitbreaker"
 	"github.com/gatewright/gatewright/protocols/httpprot"
 	"github.com/valyala/fasthttp"
 )
@@ -34,6 +35,21 @@ type pool struct {
 	checker *healthChecker
 	// released is set once the pool dropped its references.
 	released atomic.Bool
+
+	// retry is the pool's Retry policy, or nil.
+	retry     retrier
+	retryName string
+	// retries counts the tries made again.
+	retries atomic.Uint64
+	// breaker is the pool's circuit breaker, or nil; it may be shared
+	// with the previous generation's pool of the same name.
+	breaker     *circuitbreaker.Breaker
+	breakerName string
+	breakerSpec circuitbreaker.Spec
+	// cache is the pool's reply cache, or nil.
+	cache *memoryCache
+	// sticky keeps clients on one server, or is nil.
+	sticky *sticky
 }
 
 // isFailure reports whether an upstream status is a failure code.
@@ -41,22 +57,31 @@ func (p *pool) isFailure(code int) bool {
 	return code >= 0 && code < len(p.failure) && p.failure[code]
 }
 
-// forward sends req to a server of the pool and puts the reply in the
+// try sends req to a server of the pool and puts the reply in the
 // namespace response. It returns the filter result.
-func (p *pool) forward(ctx *filter.Context, req *httpprot.Request) string {
-	srv := p.lb.pick(req)
+func (p *pool) try(ctx *filter.Context, req *httpprot.Request) string {
+	var srv *server
+	if p.sticky != nil {
+		srv = p.sticky.pick(req)
+	}
+	if srv == nil {
+		srv = p.lb.pick(req)
+	}
 	if srv == nil {
 		ctx.NewResponse().SetStatusCode(fasthttp.StatusServiceUnavailable)
 		return ResultInternalError
 	}
 	srv.prepare(req.Request)
 	resp := ctx.NewResponse()
-	if err := srv.do(req.Request, resp.Response, p.timeout); err != nil {
+	if err := srv.doObserved(ctx, req.Request, resp.Response, p.timeout); err != nil {
 		return p.fail(resp, err)
 	}
 	cleanResponse(resp.Response)
 	if p.isFailure(resp.StatusCode()) {
 		return ResultFailureCode
+	}
+	if p.sticky != nil {
+		p.sticky.replied(srv, resp)
 	}
 	return ""
 }
@@ -186,6 +211,7 @@ func (b *builder) build(name string, spec *PoolSpec, proxyMaxBody int64) (*pool,
 			hostHeader:    []byte(u.host),
 			useClientHost: ss.KeepHost || (u.isIP && !spec.SetUpstreamHost),
 			scheme:        "http",
+			spanName:      spec.SpanName,
 		}
 		if u.tls {
 			srv.scheme = "https"
@@ -200,6 +226,12 @@ func (b *builder) build(name string, spec *PoolSpec, proxyMaxBody int64) (*pool,
 		p.servers = append(p.servers, srv)
 	}
 	p.lb = newBalancer(spec.LoadBalance, p.servers)
+	if lb := spec.LoadBalance; lb != nil && lb.StickySession != nil {
+		p.sticky = newSticky(lb.StickySession, p.servers)
+	}
+	if spec.MemoryCache != nil {
+		p.cache = newMemoryCache(spec.MemoryCache)
+	}
 	if check != nil && len(probed) > 0 {
 		p.checker = &healthChecker{gen: b.gen, check: check, states: probed}
 	}

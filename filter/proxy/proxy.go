@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/gatewright/gatewright/filter"
+	"github.com/gatewright/gatewright/filter/compression"
 	"github.com/gatewright/gatewright/filter/internal/adapt"
 )
 
@@ -74,6 +75,9 @@ type Proxy struct {
 	all       []*pool
 	mirrorSem chan struct{}
 
+	// compressor gzips replies (the compression option), or is nil.
+	compressor *compression.Compressor
+
 	mirrorsDropped atomic.Uint64
 	closed         atomic.Bool
 }
@@ -106,8 +110,16 @@ func (p *Proxy) start(prev *Proxy) error {
 	if err := p.spec.Validate(); err != nil {
 		return err
 	}
-	if err := p.checkPolicies(); err != nil {
+	policies, err := p.resolvePolicies()
+	if err != nil {
 		return err
+	}
+	if cs := p.spec.Compression; cs != nil {
+		c, err := newCompressor(cs)
+		if err != nil {
+			return adapt.At("compression", err)
+		}
+		p.compressor = c
 	}
 	p.gen = 1
 	if prev != nil {
@@ -149,6 +161,7 @@ func (p *Proxy) start(prev *Proxy) error {
 		p.mirrorSem = make(chan struct{}, maxMirrorsInFlight)
 	}
 	p.all = built
+	attachPolicies(built, policies, prev)
 	for _, pl := range built {
 		if pl.checker != nil {
 			pl.checker.start()
@@ -183,47 +196,6 @@ func (p *Proxy) clientSettings() (clientSettings, error) {
 	return cs, nil
 }
 
-// checkPolicies checks that the pools' policy names exist in the pipeline
-// with the right kinds. The policies' behaviour comes with their issue.
-func (p *Proxy) checkPolicies() error {
-	check := func(path, field, name, kind string) error {
-		if name == "" {
-			return nil
-		}
-		env := p.Spec().Env
-		if env == nil || env.Policies == nil {
-			return fieldError(path+"."+field, "policy %q: the pipeline declares no resilience policies", name)
-		}
-		pol, ok := env.Policies.Policy(name)
-		if !ok {
-			return fieldError(path+"."+field, "policy %q is not declared in the pipeline's resilience list", name)
-		}
-		if k := pol.Kind(); k != nil && k.Name != kind {
-			return fieldError(path+"."+field, "policy %q is a %s, not a %s", name, k.Name, kind)
-		}
-		return nil
-	}
-	pools := make([]*PoolSpec, 0, len(p.spec.Pools)+1)
-	names := make([]string, 0, len(p.spec.Pools)+1)
-	for i, ps := range p.spec.Pools {
-		pools = append(pools, ps)
-		names = append(names, "pools["+strconv.Itoa(i)+"]")
-	}
-	if p.spec.MirrorPool != nil {
-		pools = append(pools, p.spec.MirrorPool)
-		names = append(names, "mirrorPool")
-	}
-	for i, ps := range pools {
-		if err := check(names[i], "retryPolicy", ps.RetryPolicy, retryKind); err != nil {
-			return err
-		}
-		if err := check(names[i], "circuitBreakerPolicy", ps.CircuitBreakerPolicy, circuitBreakerKind); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // pools returns every pool of the generation in spec order, the mirror
 // pool last.
 func (p *Proxy) pools() []*pool { return p.all }
@@ -249,7 +221,11 @@ func (p *Proxy) Handle(ctx *filter.Context) string {
 	if mirrored {
 		p.sendMirror(req)
 	}
-	return target.forward(ctx, req)
+	result := target.forward(ctx, req)
+	if p.compressor != nil && (result == "" || result == ResultFailureCode) {
+		p.compress(ctx, req)
+	}
+	return result
 }
 
 // Close stops the health checks and drops this generation's references to

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gatewright/gatewright/internal/telemetry"
 	"github.com/valyala/fasthttp"
 )
 
@@ -28,6 +29,7 @@ type upstream struct {
 
 	requests atomic.Uint64
 	failures atomic.Uint64
+	latency  telemetry.Histogram // upstream latency (telemetry.go)
 }
 
 // clientSettings are the HostClient settings that decide whether an
@@ -104,6 +106,11 @@ type server struct {
 	useClientHost bool
 	// scheme is http or https.
 	scheme string
+	// spanName names the client span of calls (the pool's spanName).
+	spanName string
+	// stickyID is the value of the sticky session cookie naming the
+	// server (set with the pool's stickySession).
+	stickyID []byte
 }
 
 // healthy reports whether load balancing may choose the server.

@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"time"
+
 	"github.com/gatewright/gatewright/filter/internal/adapt"
 	"github.com/gatewright/gatewright/registry"
 )
@@ -39,6 +41,14 @@ type Spec struct {
 	// 4 MiB; longer replies are streamed to the client; -1 streams every
 	// reply.
 	ServerMaxBodySize int64 `json:"serverMaxBodySize,omitempty" jsonschema:"minimum=-1,description=reply bytes buffered (0 = 4 MiB); longer replies are streamed; -1 streams all"`
+	// Compression gzips replies for clients that accept gzip.
+	Compression *CompressionSpec `json:"compression,omitempty" jsonschema:"description=gzip replies for clients accepting gzip (or sending no Accept-Encoding)"`
+}
+
+// CompressionSpec is the Proxy's reply compression.
+type CompressionSpec struct {
+	// MinLength is the smallest reply body compressed, in bytes.
+	MinLength uint32 `json:"minLength" jsonschema:"description=smallest reply body gzipped in bytes"`
 }
 
 // PoolSpec is one upstream pool.
@@ -61,6 +71,8 @@ type PoolSpec struct {
 	// FailureCodes are the upstream statuses giving result failureCode;
 	// 500-599 when empty.
 	FailureCodes []int `json:"failureCodes,omitempty" jsonschema:"description=statuses giving result failureCode (default 500-599)"`
+	// MemoryCache caches replies of this pool in memory.
+	MemoryCache *MemoryCacheSpec `json:"memoryCache,omitempty" jsonschema:"description=in-memory cache of this pool's replies"`
 	// HealthCheck enables active probes of the servers.
 	HealthCheck *HealthCheckSpec `json:"healthCheck,omitempty"`
 	// SetUpstreamHost sends the server URL's host as Host for servers given
@@ -95,18 +107,69 @@ const (
 	PolicyWeightedRandom = "weightedRandom"
 	PolicyIPHash         = "ipHash"
 	PolicyHeaderHash     = "headerHash"
+	PolicyCookieHash     = "cookieHash"
 )
 
 // LoadBalanceSpec chooses the server of each request.
 type LoadBalanceSpec struct {
-	// Policy is roundRobin (default), random, weightedRandom, ipHash or
-	// headerHash.
-	Policy string `json:"policy,omitempty" jsonschema:"enum=roundRobin,enum=random,enum=weightedRandom,enum=ipHash,enum=headerHash,description=server choice (default roundRobin)"`
+	// Policy is roundRobin (default), random, weightedRandom, ipHash,
+	// headerHash or cookieHash (the request's Cookie header hashed).
+	Policy string `json:"policy,omitempty" jsonschema:"enum=roundRobin,enum=random,enum=weightedRandom,enum=ipHash,enum=headerHash,enum=cookieHash,description=server choice (default roundRobin)"`
 	// HeaderHashKey is the header hashed by headerHash.
 	HeaderHashKey string `json:"headerHashKey,omitempty" jsonschema:"description=header hashed by the headerHash policy"`
+	// StickySession keeps a client on one server.
+	StickySession *StickySessionSpec `json:"stickySession,omitempty" jsonschema:"description=keep a client on one server"`
 	// HealthCheck is Easegress's deprecated place for the pool's health
 	// check, used when the pool has none.
 	HealthCheck *HealthCheckSpec `json:"healthCheck,omitempty" jsonschema:"description=deprecated: use the pool's healthCheck"`
+}
+
+// Sticky session modes.
+const (
+	// StickyCookieConsistentHash picks the server by a consistent hash of
+	// the application cookie's value.
+	StickyCookieConsistentHash = "CookieConsistentHash"
+	// StickyDurationBased sets a load balancer cookie naming the server on
+	// every reply; requests carrying it go back to that server.
+	StickyDurationBased = "DurationBased"
+	// StickyApplicationBased sets the load balancer cookie when the reply
+	// sets the application cookie.
+	StickyApplicationBased = "ApplicationBased"
+	// DefaultLBCookieName is the default name of the load balancer cookie.
+	DefaultLBCookieName = "EG_SESSION"
+	// DefaultLBCookieExpire is the default lifetime of the load balancer
+	// cookie.
+	DefaultLBCookieExpire = 2 * time.Hour
+)
+
+// StickySessionSpec keeps a client on one server.
+type StickySessionSpec struct {
+	// Mode is CookieConsistentHash, DurationBased or ApplicationBased.
+	Mode string `json:"mode" jsonschema:"required,enum=CookieConsistentHash,enum=DurationBased,enum=ApplicationBased,description=CookieConsistentHash | DurationBased | ApplicationBased"`
+	// AppCookieName is the application's session cookie
+	// (CookieConsistentHash and ApplicationBased).
+	AppCookieName string `json:"appCookieName,omitempty" jsonschema:"description=the application's session cookie (CookieConsistentHash and ApplicationBased)"`
+	// LBCookieName is the cookie the load balancer sets (EG_SESSION).
+	LBCookieName string `json:"lbCookieName,omitempty" jsonschema:"description=cookie set by the load balancer (default EG_SESSION)"`
+	// LBCookieExpire is the load balancer cookie's lifetime (2h).
+	LBCookieExpire registry.Duration `json:"lbCookieExpire,omitempty" jsonschema:"description=lifetime of the load balancer cookie (default 2h)"`
+}
+
+// MemoryCacheSpec caches a pool's replies in memory.
+type MemoryCacheSpec struct {
+	// Expiration is how long an entry is served (less when the reply's
+	// Cache-Control max-age says so).
+	Expiration registry.Duration `json:"expiration" jsonschema:"required,description=how long an entry is served (a shorter Cache-Control max-age wins)"`
+	// MaxEntryBytes is the largest reply body cached.
+	MaxEntryBytes uint32 `json:"maxEntryBytes" jsonschema:"required,minimum=1,description=largest reply body cached in bytes"`
+	// MaxTotalBytes bounds the memory of all entries together (headers
+	// and bodies); 0 means 64 MiB. The least recently used entries go
+	// first.
+	MaxTotalBytes int64 `json:"maxTotalBytes,omitempty" jsonschema:"minimum=0,description=bound on the memory of all entries in bytes (default 64 MiB); least recently used go first"`
+	// Codes are the reply statuses cached.
+	Codes []int `json:"codes" jsonschema:"required,minItems=1,description=reply statuses cached"`
+	// Methods are the request methods cached.
+	Methods []string `json:"methods" jsonschema:"required,minItems=1,description=request methods cached"`
 }
 
 // Request matcher policies.
@@ -171,7 +234,7 @@ type HealthCheckSpec struct {
 	// Username and Password send basic auth; both or neither.
 	Username string `json:"username,omitempty"`
 	// Password is the basic auth password; never shown in status.
-	Password string `json:"password,omitempty"`
+	Password string `json:"password,omitempty" secret:"true"`
 	// Match says what a healthy reply looks like.
 	Match *HealthMatchSpec `json:"match,omitempty"`
 }
@@ -209,7 +272,7 @@ type MTLSSpec struct {
 	// CertBase64 is the client certificate PEM, base64-encoded.
 	CertBase64 string `json:"certBase64,omitempty"`
 	// KeyBase64 is the client key PEM, base64-encoded.
-	KeyBase64 string `json:"keyBase64,omitempty"`
+	KeyBase64 string `json:"keyBase64,omitempty" secret:"true"`
 	// RootCertBase64 is the CA PEM verifying upstream certificates,
 	// base64-encoded.
 	RootCertBase64 string `json:"rootCertBase64" jsonschema:"required"`

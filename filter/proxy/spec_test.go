@@ -16,7 +16,9 @@ const fullSpec = `{
     {"filter": {"headers": {"X-Canary": {"exact": "1"}}, "matchAllHeaders": true,
                 "urls": [{"methods": ["GET"], "url": {"prefix": "/api"}}]},
      "servers": [{"url": "https://canary.internal", "tags": ["v2"]}],
-     "serverTags": ["v2"], "setUpstreamHost": true},
+     "serverTags": ["v2"], "setUpstreamHost": true,
+     "loadBalance": {"policy": "cookieHash", "stickySession": {"mode": "ApplicationBased", "appCookieName": "JSESSIONID", "lbCookieName": "LB", "lbCookieExpire": "1h"}},
+     "memoryCache": {"expiration": "10s", "maxEntryBytes": 4096, "maxTotalBytes": 1048576, "codes": [200, 404], "methods": ["GET", "HEAD"]}},
     {"servers": [{"url": "http://10.2.0.10:8080", "weight": 3}, {"url": "http://10.2.0.11:8080", "weight": 1, "keepHost": true}],
      "loadBalance": {"policy": "weightedRandom"},
      "timeout": "2s", "retryPolicy": "", "failureCodes": [502, 503],
@@ -29,7 +31,8 @@ const fullSpec = `{
   "mirrorPool": {"filter": {"policy": "random", "permil": 10}, "servers": [{"url": "http://10.9.0.1"}]},
   "maxIdleConns": 100,
   "maxIdleConnsPerHost": 10,
-  "serverMaxBodySize": 1048576
+  "serverMaxBodySize": 1048576,
+  "compression": {"minLength": 512}
 }`
 
 func TestSpecDecodesEasegressVocabulary(t *testing.T) {
@@ -43,6 +46,12 @@ func TestSpecDecodesEasegressVocabulary(t *testing.T) {
 	hc := s.Pools[2].HealthCheck
 	if hc.Interval.D() != 10*time.Second || hc.Fails != 2 || hc.Match.StatusCodes[0] != [2]int{200, 299} {
 		t.Fatalf("health check %+v", hc)
+	}
+	if st := s.Pools[1].LoadBalance.StickySession; st == nil || st.Mode != StickyApplicationBased || st.LBCookieExpire.D() != time.Hour {
+		t.Fatalf("sticky session %+v", st)
+	}
+	if mc := s.Pools[1].MemoryCache; mc == nil || mc.MaxEntryBytes != 4096 || mc.Expiration.D() != 10*time.Second || len(mc.Codes) != 2 {
+		t.Fatalf("memory cache %+v", mc)
 	}
 	if s.MirrorPool.Filter.Permil != 10 || s.MaxIdleConnsPerHost != 10 || s.ServerMaxBodySize != 1<<20 {
 		t.Fatalf("decoded %+v", s)
@@ -76,10 +85,22 @@ func TestInvalidSpecs(t *testing.T) {
 	main := `{"servers":[{"url":"http://127.0.0.1:1"}]}`
 	cases := []struct{ name, doc, want string }{
 		{"no pools", `{}`, "pools"},
-		{"unknown field", `{"pools":[` + main + `],"compression":{"minLength":1}}`, `unknown field "compression"`},
-		{"unknown pool field", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"memoryCache":{}}]}`, `unknown field "memoryCache"`},
-		{"sticky session", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"loadBalance":{"stickySession":{"mode":"DurationBased"}}}]}`, "stickySession"},
-		{"cookieHash", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"loadBalance":{"policy":"cookieHash"}}]}`, "loadBalance.policy"},
+		{"unknown field", `{"pools":[` + main + `],"compress":{"minLength":1}}`, `unknown field "compress"`},
+		{"unknown compression field", `{"pools":[` + main + `],"compression":{"level":1}}`, `compression: unknown field "level"`},
+		{"unknown pool field", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"cache":{}}]}`, `unknown field "cache"`},
+		{"memory cache fields", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"memoryCache":{}}]}`, `pools[0].memoryCache: required fields missing: "expiration", "maxEntryBytes", "codes", "methods"`},
+		{"memory cache expiration", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"memoryCache":{"expiration":"0s","maxEntryBytes":10,"codes":[200],"methods":["GET"]}}]}`, `pools[0].memoryCache.expiration: must be a positive duration`},
+		{"memory cache entry size", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"memoryCache":{"expiration":"1s","maxEntryBytes":0,"codes":[200],"methods":["GET"]}}]}`, `pools[0].memoryCache.maxEntryBytes`},
+		{"memory cache total", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"memoryCache":{"expiration":"1s","maxEntryBytes":100,"maxTotalBytes":10,"codes":[200],"methods":["GET"]}}]}`, `pools[0].memoryCache.maxTotalBytes: 10 is less than maxEntryBytes 100`},
+		{"memory cache code", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"memoryCache":{"expiration":"1s","maxEntryBytes":10,"codes":[200,700],"methods":["GET"]}}]}`, `pools[0].memoryCache.codes[1]: 700 is not an HTTP status`},
+		{"memory cache method", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"memoryCache":{"expiration":"1s","maxEntryBytes":10,"codes":[200],"methods":["get"]}}]}`, `pools[0].memoryCache.methods[0]`},
+		{"mirror cache", `{"pools":[` + main + `],"mirrorPool":{"filter":{"policy":"random","permil":5},"servers":[{"url":"http://127.0.0.1:2"}],"memoryCache":{"expiration":"1s","maxEntryBytes":10,"codes":[200],"methods":["GET"]}}}`, `mirrorPool.memoryCache`},
+		{"sticky mode", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"loadBalance":{"stickySession":{"mode":"Forever"}}}]}`, "pools[0].loadBalance.stickySession.mode"},
+		{"sticky without mode", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"loadBalance":{"stickySession":{}}}]}`, `pools[0].loadBalance.stickySession: required field "mode" is missing`},
+		{"sticky app cookie", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"loadBalance":{"stickySession":{"mode":"CookieConsistentHash"}}}]}`, "pools[0].loadBalance.stickySession.appCookieName: required by mode CookieConsistentHash"},
+		{"sticky cookie name", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"loadBalance":{"stickySession":{"mode":"DurationBased","lbCookieName":"a b"}}}]}`, "pools[0].loadBalance.stickySession.lbCookieName"},
+		{"sticky expire", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"loadBalance":{"stickySession":{"mode":"DurationBased","lbCookieExpire":"-1h"}}}]}`, "pools[0].loadBalance.stickySession.lbCookieExpire: must not be negative"},
+		{"unknown lb policy", `{"pools":[{"servers":[{"url":"http://127.0.0.1:1"}],"loadBalance":{"policy":"leastConn"}}]}`, "loadBalance.policy"},
 		{"service name", `{"pools":[{"serviceName":"x","servers":[{"url":"http://127.0.0.1:1"}]}]}`, `unknown field "serviceName"`},
 		{"two main pools", `{"pools":[` + main + `,` + main + `]}`, "exactly one pool without filter (the main pool) is required, found 2"},
 		{"no main pool", `{"pools":[{"filter":{"policy":"random","permil":5},"servers":[{"url":"http://127.0.0.1:1"}]}]}`, "found 0"},
@@ -129,9 +150,10 @@ func TestPolicyReferencesAreCheckedAtInit(t *testing.T) {
 		want     string
 	}{
 		{"no policies", nil, `pools[0].retryPolicy: policy "again": the pipeline declares no resilience policies`},
-		{"missing", fakePolicies{"again": "Retry"}, `pools[0].circuitBreakerPolicy: policy "guard" is not declared`},
-		{"wrong kind", fakePolicies{"again": "CircuitBreaker", "guard": "CircuitBreaker"}, `policy "again" is a CircuitBreaker, not a Retry`},
-		{"ok", fakePolicies{"again": "Retry", "guard": "CircuitBreaker"}, ""},
+		{"missing", realPolicies(t, `{"name": "again", "kind": "Retry"}`), `pools[0].circuitBreakerPolicy: policy "guard" is not declared`},
+		{"wrong kind", realPolicies(t, `{"name": "again", "kind": "CircuitBreaker"}`, `{"name": "guard", "kind": "CircuitBreaker"}`), `policy "again" is a CircuitBreaker, not a Retry`},
+		{"foreign policy type", fakePolicies{"again": "Retry", "guard": "CircuitBreaker"}, `pools[0].retryPolicy: policy "again" (proxy.fakePolicy) cannot drive a Proxy pool's retries`},
+		{"ok", realPolicies(t, `{"name": "again", "kind": "Retry"}`, `{"name": "guard", "kind": "CircuitBreaker"}`), ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

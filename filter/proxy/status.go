@@ -1,6 +1,11 @@
 package proxy
 
-import "time"
+import (
+	"time"
+
+	"github.com/gatewright/gatewright/filter/compression"
+	"github.com/gatewright/gatewright/filter/policy/circuitbreaker"
+)
 
 // Status is the runtime status of a Proxy, served by the admin API. It
 // holds no secrets: health check passwords are masked and mtls keys left
@@ -15,6 +20,8 @@ type Status struct {
 	// MirrorsDropped counts the request copies not mirrored (streamed
 	// body, no healthy server, too many in flight).
 	MirrorsDropped uint64 `json:"mirrorsDropped,omitempty"`
+	// Compression counts the replies gzipped by the compression option.
+	Compression *compression.Stats `json:"compression,omitempty"`
 }
 
 // PoolStatus is the status of one pool.
@@ -31,8 +38,34 @@ type PoolStatus struct {
 	ServerMaxBodySize int64 `json:"serverMaxBodySize"`
 	// HealthCheck is the health check, if any.
 	HealthCheck *HealthCheckStatus `json:"healthCheck,omitempty"`
+	// StickySession is the sticky session mode, if any.
+	StickySession string `json:"stickySession,omitempty"`
+	// Retry describes the retry policy and the tries made again.
+	Retry *RetryStatus `json:"retry,omitempty"`
+	// CircuitBreaker is the state of the pool's circuit breaker.
+	CircuitBreaker *circuitbreaker.Status `json:"circuitBreaker,omitempty"`
+	// MemoryCache describes the reply cache.
+	MemoryCache *CacheStatus `json:"memoryCache,omitempty"`
 	// Servers lists the servers.
 	Servers []ServerStatus `json:"servers"`
+}
+
+// RetryStatus shows a pool's retry policy at work.
+type RetryStatus struct {
+	// Policy is the Retry policy's name.
+	Policy string `json:"policy"`
+	// Retries counts the tries made again since the generation started.
+	Retries uint64 `json:"retries"`
+}
+
+// CacheStatus shows a pool's reply cache.
+type CacheStatus struct {
+	Entries int    `json:"entries"`
+	Bytes   int64  `json:"bytes"`
+	Hits    uint64 `json:"hits"`
+	Misses  uint64 `json:"misses"`
+	Stored  uint64 `json:"stored"`
+	Evicted uint64 `json:"evicted"`
 }
 
 // HealthCheckStatus shows a pool's health check settings.
@@ -75,6 +108,10 @@ type ServerStatus struct {
 // Status returns a Status.
 func (p *Proxy) Status() any {
 	st := &Status{Generation: p.gen, MirrorsDropped: p.mirrorsDropped.Load()}
+	if p.compressor != nil {
+		cs := p.compressor.Stats()
+		st.Compression = &cs
+	}
 	for _, pl := range p.pools() {
 		ps := pl.status()
 		if pl == p.mirror {
@@ -100,6 +137,27 @@ func (p *pool) status() PoolStatus {
 	}
 	if p.timeout > 0 {
 		ps.Timeout = p.timeout.String()
+	}
+	if p.sticky != nil {
+		ps.StickySession = p.sticky.mode
+	}
+	if p.retry != nil {
+		ps.Retry = &RetryStatus{Policy: p.retryName, Retries: p.retries.Load()}
+	}
+	if p.breaker != nil {
+		st := p.breaker.Status(p.breakerName)
+		ps.CircuitBreaker = &st
+	}
+	if c := p.cache; c != nil {
+		snap := c.snapshot()
+		ps.MemoryCache = &CacheStatus{
+			Entries: snap.entries,
+			Bytes:   snap.bytes,
+			Hits:    c.hits.Load(),
+			Misses:  c.misses.Load(),
+			Stored:  c.stored.Load(),
+			Evicted: c.evicted.Load(),
+		}
 	}
 	if p.checker != nil {
 		hc := p.checker.check

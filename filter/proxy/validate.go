@@ -40,6 +40,9 @@ func (s *Spec) Validate() error {
 		if err := s.MirrorPool.validate(); err != nil {
 			return adapt.At("mirrorPool", err)
 		}
+		if s.MirrorPool.MemoryCache != nil {
+			return fieldError("mirrorPool.memoryCache", "a mirror pool's replies are dropped: there is nothing to cache")
+		}
 	}
 	if s.MaxRedirection > 0 {
 		return fieldError("maxRedirection", "following upstream redirects is not supported yet; use 0 to return the 3xx to the client")
@@ -80,6 +83,11 @@ func (p *PoolSpec) validate() error {
 		if lb.Policy == PolicyHeaderHash && strings.TrimSpace(lb.HeaderHashKey) == "" {
 			return fieldError("loadBalance.headerHashKey", "required by policy headerHash")
 		}
+		if lb.StickySession != nil {
+			if err := lb.StickySession.validate(); err != nil {
+				return adapt.At("loadBalance.stickySession", err)
+			}
+		}
 		if lb.HealthCheck != nil && p.HealthCheck == nil {
 			if err := lb.HealthCheck.validate(); err != nil {
 				return adapt.At("loadBalance.healthCheck", err)
@@ -102,6 +110,66 @@ func (p *PoolSpec) validate() error {
 	if p.HealthCheck != nil {
 		if err := p.HealthCheck.validate(); err != nil {
 			return adapt.At("healthCheck", err)
+		}
+	}
+	if p.MemoryCache != nil {
+		if err := p.MemoryCache.validate(); err != nil {
+			return adapt.At("memoryCache", err)
+		}
+	}
+	return nil
+}
+
+// validate checks a sticky session spec.
+func (s *StickySessionSpec) validate() error {
+	switch s.Mode {
+	case StickyCookieConsistentHash, StickyApplicationBased:
+		if strings.TrimSpace(s.AppCookieName) == "" {
+			return fieldError("appCookieName", "required by mode %s", s.Mode)
+		}
+	case StickyDurationBased:
+	default:
+		return fieldError("mode", "unknown mode %q (CookieConsistentHash, DurationBased or ApplicationBased)", s.Mode)
+	}
+	for _, c := range []struct{ path, name string }{{"appCookieName", s.AppCookieName}, {"lbCookieName", s.LBCookieName}} {
+		if c.name != "" && !adapt.ValidHeaderName(c.name) {
+			return fieldError(c.path, "%q is not a valid cookie name", c.name)
+		}
+	}
+	if s.LBCookieExpire < 0 {
+		return fieldError("lbCookieExpire", "must not be negative")
+	}
+	return nil
+}
+
+// validate checks a memory cache spec.
+func (m *MemoryCacheSpec) validate() error {
+	if m.Expiration <= 0 {
+		return fieldError("expiration", "must be a positive duration")
+	}
+	if m.MaxEntryBytes == 0 {
+		return fieldError("maxEntryBytes", "must be >= 1")
+	}
+	if m.MaxTotalBytes < 0 {
+		return fieldError("maxTotalBytes", "must not be negative")
+	}
+	if m.MaxTotalBytes > 0 && m.MaxTotalBytes < int64(m.MaxEntryBytes) {
+		return fieldError("maxTotalBytes", "%d is less than maxEntryBytes %d", m.MaxTotalBytes, m.MaxEntryBytes)
+	}
+	if len(m.Codes) == 0 {
+		return fieldError("codes", "at least one status is required")
+	}
+	for i, code := range m.Codes {
+		if code < 100 || code > 599 {
+			return fieldError("codes["+strconv.Itoa(i)+"]", "%d is not an HTTP status (100-599)", code)
+		}
+	}
+	if len(m.Methods) == 0 {
+		return fieldError("methods", "at least one method is required")
+	}
+	for i, method := range m.Methods {
+		if !isStandardMethod(method) {
+			return fieldError("methods["+strconv.Itoa(i)+"]", "%q is not an upper-case standard method", method)
 		}
 	}
 	return nil

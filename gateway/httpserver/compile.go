@@ -28,6 +28,12 @@ type snapshot struct {
 	router           router
 	tls              *tlsMaterial // nil unless https
 	routes           int
+	// globalFilter refers to the GlobalFilter run around every pipeline;
+	// nil when none is named (or while validating).
+	globalFilter *supervisor.Ref
+	// ops is the generation's telemetry (ops.go); nil in tests that
+	// compile directly.
+	ops *serverOps
 }
 
 // tlsConfig returns the server TLS configuration, or nil for plain HTTP.
@@ -119,6 +125,13 @@ func compile(s *Spec, refs supervisor.RefLookup) (*snapshot, error) {
 		}
 		snap.routes += len(ru.paths)
 		snap.router.rules = append(snap.router.rules, ru)
+	}
+	if s.GlobalFilter != "" {
+		if err := supervisor.CheckName(s.GlobalFilter); err != nil {
+			fail("globalFilter", "%v", err)
+		} else if refs != nil {
+			snap.globalFilter = refs.Ref(s.GlobalFilter)
+		}
 	}
 	snap.tls = compileTLS(s, &errs)
 	if len(errs) > 0 {

@@ -60,9 +60,18 @@
 // the routing table is never locked. Rewriting with pathRegexp and parsing
 // an IPv6 client address from a header allocate.
 //
+// # Global filter
+//
+// globalFilter names a GlobalFilter object (package gateway/globalfilter)
+// whose before and after flows run around the routed pipeline of every
+// request, on the same filter context. The name is resolved per request:
+// while no GlobalFilter of that name exists (or the name is an object of
+// another kind) pipelines run alone, and one created later is picked up
+// at once.
+//
 // # Not implemented yet
 //
-// The vocabulary fields globalFilter, autoCert, http3, tracing,
+// The vocabulary fields autoCert, http3, tracing,
 // accessLogFormat, cacheSize and backendPool are not part of Spec, so strict
 // decoding refuses them as unknown fields; /.well-known/acme-challenge/ is
 // routed like any other path. routerKind RadixTree is refused with an error.

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/gatewright/gatewright/filter"
+	"github.com/gatewright/gatewright/gateway/globalfilter"
 	"github.com/gatewright/gatewright/pipeline"
 	"github.com/gatewright/gatewright/supervisor"
 	"github.com/valyala/fasthttp"
@@ -26,6 +27,9 @@ type requestState struct {
 	buf      []byte
 	body     []byte
 	pipeline *pipeline.Pipeline // acquired backend, released after the request
+	ops      requestOps         // metrics, tracing, access log (ops.go)
+	// global is the acquired GlobalFilter, released after the request.
+	global *globalfilter.GlobalFilter
 }
 
 func newRequestState() *requestState {
@@ -48,6 +52,7 @@ func (st *requestState) clear() {
 	}
 	st.body = st.body[:0]
 	st.pipeline = nil
+	st.global = nil
 }
 
 // handle is the fasthttp request handler.
@@ -55,10 +60,12 @@ func (rt *listenerRuntime) handle(ctx *fasthttp.RequestCtx) {
 	st := rt.states.Get().(*requestState)
 	defer rt.recoverPanic(ctx, st)
 	snap := rt.snap.Load()
+	rt.begin(snap, st, ctx)
 	serve(snap, st, ctx)
 	if !snap.keepAlive {
 		ctx.Response.SetConnectionClose()
 	}
+	rt.end(st, ctx)
 	st.clear()
 	rt.states.Put(st)
 }
@@ -74,10 +81,15 @@ func (rt *listenerRuntime) recoverPanic(ctx *fasthttp.RequestCtx, st *requestSta
 		st.pipeline.Release()
 		st.pipeline = nil
 	}
+	if st.global != nil {
+		st.global.Release()
+		st.global = nil
+	}
 	rt.log.Error("panic while handling a request", "panic", v, "method", string(ctx.Method()), "uri", string(ctx.RequestURI()))
 	ctx.Response.Reset()
 	ctx.SetStatusCode(fasthttp.StatusInternalServerError)
 	ctx.Response.SetConnectionClose()
+	rt.end(st, ctx)
 }
 
 // serve routes one request and runs its pipeline (routing semantics 2-8
@@ -114,7 +126,15 @@ func serve(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) {
 	}
 	fctx := st.fctx
 	fctx.Reset(ctx, st.ip, ctx.Time())
-	p.Handle(fctx)
+	st.ops.attach(fctx)
+	if gf := acquireGlobalFilter(snap.globalFilter); gf != nil {
+		st.global = gf
+		gf.Handle(fctx, p)
+		st.global = nil
+		gf.Release()
+	} else {
+		p.Handle(fctx)
+	}
 	if fctx.Response() == nil {
 		ctx.Response.Reset()
 		ctx.SetStatusCode(fasthttp.StatusServiceUnavailable)
@@ -177,6 +197,25 @@ func acquirePipeline(ref *supervisor.Ref) *pipeline.Pipeline {
 			return p
 		}
 		// That generation is closing; its successor is being swapped in.
+	}
+	return nil
+}
+
+// acquireGlobalFilter loads the current GlobalFilter of ref and marks a
+// request in flight on it. It returns nil when none is named or none of
+// that name exists (the pipeline then runs alone).
+func acquireGlobalFilter(ref *supervisor.Ref) *globalfilter.GlobalFilter {
+	if ref == nil {
+		return nil
+	}
+	for range acquireAttempts {
+		g, ok := ref.Load().(*globalfilter.GlobalFilter)
+		if !ok || g == nil {
+			return nil
+		}
+		if g.Acquire() {
+			return g
+		}
 	}
 	return nil
 }

@@ -33,7 +33,8 @@ type listenerRuntime struct {
 	srv  *fasthttp.Server
 
 	snap   atomic.Pointer[snapshot]
-	states sync.Pool // *requestState
+	states sync.Pool  // *requestState
+	ops    runtimeOps // metrics and access log (ops.go)
 
 	served    chan struct{} // closed when Serve returned
 	closeOnce sync.Once
@@ -53,6 +54,7 @@ func startRuntime(addr string, snap *snapshot, log *slog.Logger) (*listenerRunti
 		served: make(chan struct{}),
 	}
 	rt.states.New = func() any { return newRequestState() }
+	rt.ops.writer = newAccessLogWriter(log.With("log", "access"), &rt.ops.metrics.logDropped)
 	rt.install(snap)
 	rt.srv = &fasthttp.Server{
 		Handler:           rt.handle,
@@ -118,6 +120,7 @@ func (rt *listenerRuntime) close(grace time.Duration) error {
 			err = cerr
 		}
 		<-rt.served
+		rt.ops.writer.close()
 		if err != nil {
 			rt.closeErr = fmt.Errorf("closing listener %s: %w", rt.addr, err)
 		}

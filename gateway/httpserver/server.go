@@ -54,6 +54,9 @@ func newServer(spec *supervisor.Spec, env *supervisor.Env) (supervisor.Object, e
 	if err != nil {
 		return nil, err
 	}
+	if snap.ops, err = newServerOps(spec.Name, body, env); err != nil {
+		return nil, err
+	}
 	host := body.Address
 	if host == "" {
 		host = env.TrafficIP

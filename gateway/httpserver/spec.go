@@ -32,11 +32,11 @@ type Spec struct {
 	// CertBase64 is a certificate PEM, base64-encoded.
 	CertBase64 string `json:"certBase64,omitempty" jsonschema_description:"certificate PEM, base64-encoded"`
 	// KeyBase64 is the private key PEM of CertBase64, base64-encoded.
-	KeyBase64 string `json:"keyBase64,omitempty" jsonschema_description:"private key PEM, base64-encoded"`
+	KeyBase64 string `json:"keyBase64,omitempty" secret:"true" jsonschema_description:"private key PEM, base64-encoded"`
 	// Certs maps a pair name to a certificate PEM (plain or base64).
 	Certs map[string]string `json:"certs,omitempty" jsonschema_description:"pair name to certificate PEM (plain or base64)"`
 	// Keys maps a pair name to a private key PEM (plain or base64).
-	Keys map[string]string `json:"keys,omitempty" jsonschema_description:"pair name to private key PEM (plain or base64)"`
+	Keys map[string]string `json:"keys,omitempty" secret:"true" jsonschema_description:"pair name to private key PEM (plain or base64)"`
 	// CACertBase64 is a base64 CA PEM; when set, clients must present a
 	// certificate it verifies (mTLS).
 	CACertBase64 string `json:"caCertBase64,omitempty" jsonschema_description:"base64 CA PEM; when set clients must present a certificate it verifies"`
@@ -60,6 +60,11 @@ type Spec struct {
 	RouterKind string `json:"routerKind,omitempty" jsonschema:"enum=Ordered,enum=RadixTree" jsonschema_description:"router kind"`
 	// Rules are the routing rules, tried in order.
 	Rules []Rule `json:"rules,omitempty"`
+	// AccessLogFormat, when set, writes an access log line per request in
+	// this format ({{Time}}, {{RemoteAddr}}, ... see DefaultAccessLogFormat).
+	AccessLogFormat string `json:"accessLogFormat,omitempty" jsonschema_description:"access log line per request with {{Variables}}; empty: no access log"`
+	// GlobalFilter names a GlobalFilter run around every pipeline.
+	GlobalFilter string `json:"globalFilter,omitempty" jsonschema_description:"name of a GlobalFilter whose flows run around every pipeline"`
 }
 
 // Rule is one routing rule: host and IP conditions over a list of paths.

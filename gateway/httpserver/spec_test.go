@@ -39,7 +39,8 @@ func TestSpecErrorsNameTheField(t *testing.T) {
 	}{
 		{"port required", `rules: []`, []string{"port"}},
 		{"port range", `port: 70000`, []string{"port"}},
-		{"unknown top-level field", "port: 80\nglobalFilter: auth", []string{"globalFilter"}},
+		{"unknown top-level field", "port: 80\nglobalFilters: auth", []string{"globalFilters"}},
+		{"bad global filter name", "port: 80\nglobalFilter: \"a b\"", []string{"globalFilter"}},
 		{"unimplemented autoCert", "port: 80\nautoCert: true", []string{"autoCert"}},
 		{"unknown path field", "port: 80\nrules: [{paths: [{path: /, backend: p, backendPool: {}}]}]", []string{"backendPool"}},
 		{"case matters", "port: 80\nKeepAlive: true", []string{"KeepAlive"}},

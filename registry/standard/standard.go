@@ -8,12 +8,28 @@ package standard
 
 import (
 	// Object kinds.
+	_ "github.com/gatewright/gatewright/gateway/globalfilter"
 	_ "github.com/gatewright/gatewright/gateway/httpserver"
 	_ "github.com/gatewright/gatewright/pipeline"
 
 	// Filter kinds.
+	_ "github.com/gatewright/gatewright/filter/certextractor"
+	_ "github.com/gatewright/gatewright/filter/compression"
+	_ "github.com/gatewright/gatewright/filter/corsadaptor"
+	_ "github.com/gatewright/gatewright/filter/fallback"
+	_ "github.com/gatewright/gatewright/filter/headerlookup"
+	_ "github.com/gatewright/gatewright/filter/headertojson"
+	_ "github.com/gatewright/gatewright/filter/ipfilter"
 	_ "github.com/gatewright/gatewright/filter/mock"
 	_ "github.com/gatewright/gatewright/filter/proxy"
+	_ "github.com/gatewright/gatewright/filter/ratelimiter"
+	_ "github.com/gatewright/gatewright/filter/redirector"
 	_ "github.com/gatewright/gatewright/filter/requestadaptor"
 	_ "github.com/gatewright/gatewright/filter/responseadaptor"
+	_ "github.com/gatewright/gatewright/filter/validator"
+	_ "github.com/gatewright/gatewright/filter/websocketproxy"
+
+	// Resilience policy kinds.
+	_ "github.com/gatewright/gatewright/filter/policy/circuitbreaker"
+	_ "github.com/gatewright/gatewright/filter/policy/retry"
 )

@@ -1,0 +1,43 @@
+package circuitbreaker
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/gatewright/gatewright/filter/internal/filtertest"
+	"github.com/gatewright/gatewright/pipeline"
+	"github.com/gatewright/gatewright/registry"
+	"github.com/gatewright/gatewright/supervisor"
+)
+
+// buildPipeline decodes and creates a Pipeline whose registry holds the
+// CircuitBreaker policy and the Marker filter.
+func buildPipeline(fields string) error {
+	reg := registry.New()
+	reg.Register(registry.ObjectClass, pipeline.Kind)
+	reg.Register(registry.PolicyClass, Kind)
+	reg.Register(registry.FilterClass, filtertest.MarkerKind)
+	ent, err := reg.Lookup(registry.ObjectClass, pipeline.KindName)
+	if err != nil {
+		return err
+	}
+	body, err := ent.DecodeSpec([]byte(fields))
+	if err != nil {
+		return err
+	}
+	_, err = pipeline.Kind.New(&supervisor.Spec{Kind: pipeline.KindName, Name: "p", Body: body}, &supervisor.Env{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
+	return err
+}
+
+func TestDeclaredInPipeline(t *testing.T) {
+	if err := buildPipeline(`{"filters": [{"name": "m", "kind": "Marker"}],
+		"resilience": [{"name": "guard", "kind": "CircuitBreaker", "slidingWindowType": "TIME_BASED", "slidingWindowSize": 30, "minimumNumberOfCalls": 20}]}`); err != nil {
+		t.Fatal(err)
+	}
+	err := buildPipeline(`{"filters": [{"name": "m", "kind": "Marker"}],
+		"resilience": [{"name": "guard", "kind": "CircuitBreaker", "failureRateThreshold": 0}]}`)
+	if err == nil || !strings.Contains(err.Error(), `resilience[0] "guard": failureRateThreshold`) {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,49 @@
+// Package validator provides the Validator filter: it rejects requests
+// that fail a check.
+//
+//	{name: gate, kind: Validator, jwt: {algorithm: HS256, secret: "73757065722d736563726574", cookieName: session}}
+//
+// The configured checks run in the order headers, jwt, signature, oauth2,
+// basicAuth; the first that fails writes a response with its status (400
+// for headers, 401 for the others, basicAuth adding a WWW-Authenticate
+// challenge), tags the request with the check and the reason, and returns
+// the result "invalid". At least one check must be configured.
+//
+//   - headers: each named header must be present and each of its values
+//     listed in values or matching regexp.
+//   - jwt: a token from the cookie cookieName, else from
+//     "Authorization: Bearer", signed with exactly the configured
+//     algorithm (HS256/384/512, RS256/384/512, ES256/384/512, EdDSA) by
+//     the configured key: secret (hex) for HS, publicKey (hex of a PEM
+//     public key) or a JWKS URL for the others. Every other algorithm,
+//     "none" included, is refused before a key is looked at, which rules
+//     out algorithm confusion. exp and nbf are checked when present;
+//     issuer, audiences, requireExp and leeway are gatewright extensions.
+//     JWKS keys are fetched at Init, kept in memory, fetched again in the
+//     background past cacheTTL, and fetched on demand (at most one fetch
+//     at a time, at most one every min(cacheTTL, 10s)) when a token names
+//     an unknown kid.
+//   - signature: Easegress's HMAC-SHA256 request signature, in the style
+//     of AWS Signature Version 4, from the Authorization header or a
+//     presigned URL's query, verified with accessKeys.
+//   - oauth2: a bearer token checked by RFC 7662 introspection or as an
+//     HMAC-signed JWT; X-Authenticated-Userid and X-Authenticated-Scope are
+//     replaced with its subject and scope.
+//   - basicAuth: users from an htpasswd file (FILE) or from the cluster
+//     store's data (ETCD, Easegress's name), held in memory and read again
+//     every refreshInterval by a goroutine; X-AUTH-USER is set to the
+//     user. Hashes: bcrypt, SHA-crypt, MD5-crypt, {SHA}, {SSHA}. A
+//     password that matched is remembered, as an HMAC under a random key,
+//     until the users change, so the slow hash is not paid per request.
+//     LDAP mode is not supported.
+//
+// The request path never reads a file or the store and, apart from token
+// introspection (one call per request) and a JWKS fetch for an unknown
+// key, makes no network call. A passing headers check allocates nothing;
+// JWT verification allocates what the golang-jwt parser needs (about 60
+// allocations for an HS256 token).
+//
+// Secrets (jwt.secret, signature.accessKeys and accessKeySecret, the
+// oauth2 client secret, basic credentials and JWT secret) are tagged
+// secret:"true" and never appear in the filter's status.
+package validator
