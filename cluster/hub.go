@@ -39,10 +39,12 @@ func (h *hub) publish(rev uint64, events []Event) {
 		if rev <= w.from {
 			continue
 		}
-		for _, ev := range events {
+		last := lastUnderPrefix(events, w.prefix)
+		for i, ev := range events {
 			if !strings.HasPrefix(ev.KV.Key, w.prefix) {
 				continue
 			}
+			ev.MoreInRevision = i < last
 			select {
 			case w.ch <- ev:
 				continue
@@ -92,7 +94,8 @@ func (h *hub) watch(ctx context.Context, prefix string, from uint64) (*Watcher, 
 	}
 	backlog := h.hist.since(from, prefix)
 	w := &Watcher{hub: h, prefix: prefix, from: from, ch: make(chan Event, h.buffer+len(backlog))}
-	for _, ev := range backlog {
+	for i, ev := range backlog {
+		ev.MoreInRevision = i+1 < len(backlog) && backlog[i+1].Revision == ev.Revision
 		w.ch <- ev
 	}
 	h.watchers[w] = struct{}{}
@@ -116,4 +119,14 @@ func (h *hub) cancel(w *Watcher, err error) {
 	if w.stop != nil {
 		w.stop()
 	}
+}
+
+// lastUnderPrefix returns the index of the last event under prefix, or -1.
+func lastUnderPrefix(events []Event, prefix string) int {
+	for i := len(events) - 1; i >= 0; i-- {
+		if strings.HasPrefix(events[i].KV.Key, prefix) {
+			return i
+		}
+	}
+	return -1
 }

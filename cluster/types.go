@@ -55,6 +55,11 @@ type Event struct {
 	KV KV
 	// Revision is the store revision of the write that made the change.
 	Revision uint64
+	// MoreInRevision is set when the watcher delivers further events of
+	// the same revision right after this one (a batch written by Apply):
+	// a consumer that must act on a whole revision at once waits for the
+	// event without it.
+	MoreInRevision bool
 }
 
 // OpType tells the operations of a batch apart.

@@ -47,6 +47,8 @@ func (sw *storeWatch) pump() {
 			Value:    ev.KV.Value,
 			Revision: ev.Revision,
 			Deleted:  ev.Type == cluster.EventDelete,
+
+			MoreInRevision: ev.MoreInRevision,
 		}
 	}
 }

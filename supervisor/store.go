@@ -29,6 +29,10 @@ type Event struct {
 	Value    []byte // nil for a delete
 	Revision uint64
 	Deleted  bool
+	// MoreInRevision tells that more events of the same revision follow
+	// this one: the supervisor applies a revision's events together, in
+	// category order, and counts the revision applied after the last.
+	MoreInRevision bool
 }
 
 // Watch is a running watch.

@@ -237,9 +237,15 @@ func (s *Supervisor) follow(ctx context.Context, rev uint64) {
 			rev = s.resync(ctx)
 			continue
 		}
+		var batch []Event
 		for ev := range w.Events() {
-			s.applyEvent(ev)
+			batch = append(batch, ev)
+			if ev.MoreInRevision {
+				continue
+			}
+			s.applyRevision(batch)
 			rev = ev.Revision
+			batch = batch[:0]
 		}
 		err = w.Err()
 		w.Close()
@@ -292,19 +298,16 @@ func (s *Supervisor) resync(ctx context.Context) uint64 {
 	return 0
 }
 
-func (s *Supervisor) applyEvent(ev Event) {
-	if ev.Deleted {
-		s.applyDelete(strings.TrimPrefix(ev.Key, s.cfg.Prefix))
-	} else {
-		s.applyPut(ev.Key, ev.Value, ev.Revision)
-	}
-	s.setApplied(ev.Revision)
-}
-
 // applyPut builds the new generation of one object and swaps it in, or
 // records why it could not.
 func (s *Supervisor) applyPut(key string, value []byte, rev uint64) {
-	name := strings.TrimPrefix(key, s.cfg.Prefix)
+	spec, err := s.parseStored(key, value, rev)
+	s.applySpec(strings.TrimPrefix(key, s.cfg.Prefix), spec, err, rev)
+}
+
+// applySpec builds the new generation of one object from its parsed spec
+// (or records parseErr) and swaps it in, or records why it could not.
+func (s *Supervisor) applySpec(name string, spec *Spec, parseErr error, rev uint64) {
 	s.mu.Lock()
 	cur := s.entries[name]
 	s.mu.Unlock()
@@ -319,9 +322,8 @@ func (s *Supervisor) applyPut(key string, value []byte, rev uint64) {
 			s.entries[name] = &entry{err: err, errRev: rev}
 		}
 	}
-	spec, err := s.parseStored(key, value, rev)
-	if err != nil {
-		fail(err)
+	if parseErr != nil {
+		fail(parseErr)
 		return
 	}
 	obj, kind, err := s.Build(spec)
