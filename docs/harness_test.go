@@ -126,3 +126,12 @@ func TestClientShowsRawReplies(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestKnownKind(t *testing.T) {
+	for name, want := range map[string]bool{"Proxy": true, "HTTPServer": true, "CORSAdaptor": true, "Retry": true,
+		"The examples are tests": false, "proxy": false} {
+		if got := knownKind(name); got != want {
+			t.Errorf("knownKind(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

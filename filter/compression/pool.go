@@ -26,7 +26,6 @@ func (s *sink) Write(p []byte) (int, error) {
 
 // encoder is a pooled compressing writer with its output buffer.
 type encoder struct {
-	enc  Encoding
 	gz   *gzip.Writer
 	br   *brotli.Writer
 	out  sink
@@ -102,7 +101,7 @@ func (p *pools) acquire(enc Encoding) *encoder {
 	if e, ok := pool.Get().(*encoder); ok {
 		return e
 	}
-	e := &encoder{enc: enc, pool: pool}
+	e := &encoder{pool: pool}
 	if enc == Brotli {
 		// Levels are checked by New; NewWriter cannot fail here.
 		e.br, _ = brotli.NewWriter(io.Discard, p.brLevel)

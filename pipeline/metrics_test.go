@@ -1,0 +1,96 @@
+package pipeline_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/gatewright/gatewright/filter"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/valyala/fasthttp"
+)
+
+// gather collects a pipeline's metrics by name and label values.
+func gather(t *testing.T, c prometheus.Collector) map[string]float64 {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(c)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			key := mf.GetName()
+			for _, lp := range m.GetLabel() {
+				key += "|" + lp.GetValue()
+			}
+			out[key] = metricValue(m)
+		}
+	}
+	return out
+}
+
+func metricValue(m *dto.Metric) float64 {
+	switch {
+	case m.Counter != nil:
+		return m.GetCounter().GetValue()
+	case m.Histogram != nil:
+		return float64(m.GetHistogram().GetSampleCount())
+	}
+	return m.GetGauge().GetValue()
+}
+
+const countedDoc = `
+kind: Pipeline
+name: counted
+flow: [{filter: a, jumpIf: {hit: c}}, {filter: b}, {filter: c}]
+filters: [{name: a, kind: Step, result: hit}, {name: b, kind: Step}, {name: c, kind: Step, result: miss}]`
+
+func TestMetricsCountFiltersAndRuns(t *testing.T) {
+	p, err := build(t, testRegistry(), countedDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Init(); err != nil {
+		t.Fatal(err)
+	}
+	req := fasthttp.AcquireRequest()
+	defer fasthttp.ReleaseRequest(req)
+	ctx := filter.NewContext()
+	for range 3 {
+		ctx.ResetDetached(req, []byte("127.0.0.1"), time.Now())
+		p.Handle(ctx)
+		ctx.Finish()
+	}
+	got := gather(t, p)
+	want := map[string]float64{
+		"gatewright_filter_executions_total|a|Step|counted|hit":  3,
+		"gatewright_filter_executions_total|b|Step|counted|ok":   0, // jumped over
+		"gatewright_filter_executions_total|c|Step|counted|miss": 3,
+		"gatewright_filter_duration_seconds|a|Step|counted":      3,
+		"gatewright_pipeline_requests_total|counted|miss":        3,
+		"gatewright_pipeline_requests_total|counted|ok":          0,
+		"gatewright_pipeline_request_duration_seconds|counted":   3,
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v (all: %v)", k, got[k], v, got)
+		}
+	}
+	// A new generation takes the history over.
+	next, err := build(t, testRegistry(), countedDoc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := next.Inherit(p); err != nil {
+		t.Fatal(err)
+	}
+	ctx.ResetDetached(req, []byte("127.0.0.1"), time.Now())
+	next.Handle(ctx)
+	ctx.Finish()
+	if got := gather(t, next); got["gatewright_filter_executions_total|a|Step|counted|hit"] != 4 || got["gatewright_pipeline_requests_total|counted|miss"] != 4 {
+		t.Fatalf("after inherit: %v", got)
+	}
+}
