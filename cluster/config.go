@@ -14,20 +14,22 @@ import (
 type Config struct {
 	// DataDir is the node's data directory (required). The raft log and
 	// stable store live in DataDir/raft/raft.db, snapshots in
-	// DataDir/raft/snapshots.
+	// DataDir/raft/snapshots, the gossip addresses last seen in
+	// DataDir/raft/gossip-peers.json.
 	DataDir string
 
-	// NodeName is the raft server ID of this node, unique in its cluster
-	// and stable across restarts. Default "default".
+	// NodeName is the raft server ID and gossip name of this node, unique
+	// in its cluster and stable across restarts. Default "default".
 	NodeName string
 
-	// BindAddr is the TCP address of the raft transport. Default
-	// "127.0.0.1:0": a free loopback port. A port chosen by the system
-	// changes at every start, which suits a single node; a member of a
-	// multi-node cluster needs a fixed port.
+	// BindAddr is the cluster address: the TCP address of raft's transport
+	// and of the store's RPC (one port for both). Default "127.0.0.1:0": a
+	// free loopback port. A port chosen by the system changes at every
+	// start, which suits a single node; a member of a multi-node cluster
+	// needs a fixed port.
 	BindAddr string
 
-	// AdvertiseAddr is the raft address other nodes reach this node at,
+	// AdvertiseAddr is the cluster address other nodes reach this node at,
 	// when it differs from the bound address (for example when BindAddr is
 	// 0.0.0.0). Default: the bound address.
 	AdvertiseAddr string

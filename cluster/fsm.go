@@ -29,6 +29,8 @@ type fsm struct {
 	logger   *slog.Logger
 	waitCh   chan struct{} // closed when the revision moves; nil if nobody waits
 	restores uint64        // snapshots restored since the start
+	// named, if set, is told the cluster ID when the state gets one.
+	named func(id string)
 }
 
 var _ raft.FSM = (*fsm)(nil)
@@ -59,6 +61,9 @@ func (f *fsm) Apply(l *raft.Log) any {
 	case cmdClusterID:
 		res.err = f.st.setClusterID(cmd.ClusterID)
 		res.rev = f.st.rev
+		if res.err == nil && f.named != nil {
+			defer f.named(cmd.ClusterID)
+		}
 	default:
 		res.rev, res.err = f.st.rev, fmt.Errorf("%w: unknown command type %d", ErrInvalid, cmd.Type)
 	}
@@ -92,6 +97,9 @@ func (f *fsm) Restore(rc io.ReadCloser) error {
 	f.notifyLocked()
 	f.mu.Unlock()
 	f.hub.reset(st.rev)
+	if st.clusterID != "" && f.named != nil {
+		f.named(st.clusterID)
+	}
 	return nil
 }
 

@@ -35,7 +35,7 @@ func (s *Store) localMeta() nodeMeta {
 		Roles:       s.cfg.Roles,
 		Version:     s.cfg.Version,
 		Expect:      s.cfg.BootstrapExpect,
-		ClusterID:   s.fsm.clusterID(),
+		ClusterID:   s.clusterIDNow(),
 		Leaving:     s.left.Load(),
 	}
 }

@@ -24,12 +24,16 @@ func newGossipLogger(logger *slog.Logger, min slog.Leveler, quiet func() bool) *
 func (w *gossipLogWriter) Write(p []byte) (int, error) {
 	line := bytes.TrimSpace(p)
 	level := slog.LevelInfo
-	for prefix, l := range map[string]slog.Level{"[DEBUG]": slog.LevelDebug, "[INFO]": slog.LevelInfo, "[WARN]": slog.LevelWarn, "[ERR]": slog.LevelError, "[ERROR]": slog.LevelError} {
-		if bytes.HasPrefix(line, []byte(prefix)) {
-			level = l
-			line = bytes.TrimSpace(line[len(prefix):])
-			break
+	if end := bytes.IndexByte(line, ']'); len(line) > 0 && line[0] == '[' && end > 0 {
+		switch string(line[1:end]) {
+		case "DEBUG":
+			level = slog.LevelDebug
+		case "WARN":
+			level = slog.LevelWarn
+		case "ERR", "ERROR":
+			level = slog.LevelError
 		}
+		line = bytes.TrimSpace(line[end+1:])
 	}
 	if w.quiet() {
 		level = min(level, slog.LevelDebug)

@@ -11,7 +11,7 @@ import (
 )
 
 // gossipLeaveTimeout bounds the broadcast of this node's leave.
-const gossipLeaveTimeout = 5 * time.Second
+const gossipLeaveTimeout = 2 * time.Second
 
 // Leave takes this node out of the cluster cleanly, before Close: a leader
 // first hands its leadership to another voter, then the node tells the
@@ -114,6 +114,25 @@ func (s *Store) removeServerLocal(ctx context.Context, id string) error {
 	}
 	if id == "" {
 		return fmt.Errorf("%w: empty server ID", ErrInvalid)
+	}
+	servers, err := s.servers()
+	if err != nil {
+		return s.raftError(err)
+	}
+	srv, in := findServer(servers, raft.ServerID(id))
+	if !in {
+		return nil
+	}
+	others := 0
+	for _, o := range servers {
+		if o.Suffrage == raft.Voter && o.ID != srv.ID {
+			others++
+		}
+	}
+	if others == 0 {
+		// The others left first: the last voter stays, nobody could take over.
+		s.logger.Info("cluster: not removing the last voter", "member", id)
+		return nil
 	}
 	timeout := s.cfg.ApplyTimeout
 	if r := remaining(ctx); r > 0 {

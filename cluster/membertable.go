@@ -79,7 +79,8 @@ func (t *memberTable) record(n *memberlist.Node, state MemberState) {
 	if state == MemberDead && r.metaOK && r.meta.Leaving {
 		state = MemberLeft
 	}
-	if r.state != state {
+	changed := r.state != state
+	if changed {
 		r.state, r.since = state, now
 		if state == MemberAlive {
 			r.lastAck = now
@@ -87,6 +88,16 @@ func (t *memberTable) record(n *memberlist.Node, state MemberState) {
 	}
 	r.addr = n.Address()
 	t.mu.Unlock()
+	if changed && n.Name != t.self {
+		switch state {
+		case MemberDead:
+			t.logger.Warn("cluster: member failed", "member", n.Name, "addr", n.Address())
+		case MemberLeft:
+			t.logger.Info("cluster: member left", "member", n.Name)
+		default:
+			t.logger.Info("cluster: member joined", "member", n.Name, "addr", n.Address())
+		}
+	}
 	if err != nil && n.Name != t.self {
 		t.logger.Warn("cluster: member with unreadable metadata", "member", n.Name, "err", err)
 	}

@@ -112,6 +112,10 @@ func (s *Store) start() (member bool, err error) {
 	}
 	s.hub = newHub(cfg.WatchHistory, cfg.WatchBuffer)
 	s.fsm = newFSM(s.hub, s.logger)
+	s.fsm.named = s.rememberClusterID
+	if err := s.loadClusterID(); err != nil {
+		return false, fmt.Errorf("cluster: read the cluster ID: %w", err)
+	}
 	s.lessor = newLessor()
 	s.raft, err = raft.NewRaft(rc, s.fsm, s.logs, s.bolt, snaps, s.transport)
 	if err != nil {

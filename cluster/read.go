@@ -27,6 +27,14 @@ func Linearizable() ReadOption {
 	return func(o *readOptions) { o.linearizable = true }
 }
 
+// Sync waits until this node's replica has applied every write the leader
+// had committed when Sync was called, so that the local reads after it see
+// every write acknowledged before it, on any node (see Linearizable). It
+// fails like a write when no leader can be reached.
+func (s *Store) Sync(ctx context.Context) error {
+	return s.prepareRead(ctx, []ReadOption{Linearizable()})
+}
+
 // prepareRead checks the store and ctx and, for a linearizable read, waits
 // until the local replica has caught up with the leader.
 func (s *Store) prepareRead(ctx context.Context, opts []ReadOption) error {

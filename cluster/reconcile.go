@@ -72,14 +72,15 @@ func (r *reconciler) reconcile(servers []raft.Server) {
 	s := r.s
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ApplyTimeout)
 	defer cancel()
-	if s.fsm.clusterID() == "" {
+	if s.clusterIDNow() == "" {
 		if _, err := s.applyLocal(ctx, &command{Type: cmdClusterID, ClusterID: newClusterID()}); err != nil {
 			s.logger.Warn("cluster: naming the cluster failed", "err", err)
 		}
 	}
 	now := time.Now()
-	members := make(map[string]gossipMember)
-	for _, m := range s.members.snapshot(now) {
+	sortedMembers := s.members.snapshot(now) // by name: voters are chosen in name order
+	members := make(map[string]gossipMember, len(sortedMembers))
+	for _, m := range sortedMembers {
 		members[m.name] = m
 	}
 	voters := 0
@@ -95,8 +96,8 @@ func (r *reconciler) reconcile(servers []raft.Server) {
 			}
 		}
 	}
-	clusterID := s.fsm.clusterID()
-	for _, m := range members {
+	clusterID := s.clusterIDNow()
+	for _, m := range sortedMembers {
 		if m.name == s.cfg.NodeName || m.state != MemberAlive || !m.metaOK || m.meta.ClusterAddr == "" || m.meta.Leaving {
 			continue
 		}

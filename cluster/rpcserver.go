@@ -84,7 +84,7 @@ func (e *endpoint) Identify(_ *rpcmsg.IdentifyArgs, reply *rpcmsg.IdentifyReply)
 		reply.Err = toWire(ErrClosed)
 		return nil
 	}
-	reply.ClusterID = e.s.fsm.clusterID()
+	reply.ClusterID = e.s.clusterIDNow()
 	reply.HasState = e.s.raft.LastIndex() > 0
 	return nil
 }

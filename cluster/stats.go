@@ -44,7 +44,7 @@ func (s *Store) Stats() Stats {
 		AppliedIndex:       s.raft.AppliedIndex(),
 		Revision:           s.fsm.revision(),
 		SnapshotsInstalled: s.fsm.restoreCount() - s.restoresAtStart,
-		ClusterID:          s.fsm.clusterID(),
+		ClusterID:          s.clusterIDNow(),
 	}
 	if v, err := strconv.ParseUint(s.raft.Stats()["last_snapshot_index"], 10, 64); err == nil {
 		st.LastSnapshotIndex = v

@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/raft"
 	"github.com/hashicorp/memberlist"
+	"github.com/hashicorp/raft"
 	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
 )
 
@@ -37,12 +37,13 @@ type Store struct {
 
 	started         time.Time
 	restoresAtStart uint64
+	knownID         atomic.Pointer[string] // the remembered cluster ID
 	left            atomic.Bool
 	closed          atomic.Bool
-	stop      chan struct{}
-	wg        sync.WaitGroup
-	closeOnce sync.Once
-	closeErr  error
+	stop            chan struct{}
+	wg              sync.WaitGroup
+	closeOnce       sync.Once
+	closeErr        error
 }
 
 // NodeName returns the raft server ID of this node.
@@ -58,7 +59,7 @@ func (s *Store) GossipAddr() string { return s.gossipAddr }
 
 // ClusterID returns the ID the leader gave the cluster, empty until then
 // (and on a standalone node).
-func (s *Store) ClusterID() string { return s.fsm.clusterID() }
+func (s *Store) ClusterID() string { return s.clusterIDNow() }
 
 // IsLeader reports whether this node is the raft leader.
 func (s *Store) IsLeader() bool { return s.raft.State() == raft.Leader }

@@ -43,6 +43,11 @@ func (g *Gateway) applySpecs(ctx context.Context, specs []*supervisor.Spec, chec
 	if len(errs) > 0 {
 		return 0, invalidObjects{errors.Join(errs...)}
 	}
+	// Read what is stored as the leader has it: this node's replica may lag
+	// behind a write just made on another node.
+	if err := g.store.Sync(ctx); err != nil {
+		return 0, err
+	}
 	var ops []cluster.Op
 	for _, s := range specs {
 		key := cluster.ObjectKey(s.Name)

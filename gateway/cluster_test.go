@@ -18,13 +18,13 @@ import (
 
 // fastStore shortens the raft and gossip timings for tests on loopback.
 func fastStore(c *cluster.Config) {
-	c.HeartbeatTimeout = 300 * time.Millisecond
-	c.ElectionTimeout = 300 * time.Millisecond
-	c.LeaderLeaseTimeout = 150 * time.Millisecond
+	c.HeartbeatTimeout = 600 * time.Millisecond
+	c.ElectionTimeout = 600 * time.Millisecond
+	c.LeaderLeaseTimeout = 500 * time.Millisecond
 	c.CommitTimeout = 5 * time.Millisecond
 	c.ReconcileInterval = 200 * time.Millisecond
 	c.RejoinInterval = 500 * time.Millisecond
-	c.Gossip = cluster.GossipTuning{ProbeInterval: 200 * time.Millisecond, ProbeTimeout: 100 * time.Millisecond, GossipInterval: 50 * time.Millisecond, PushPullInterval: 2 * time.Second, SuspicionMult: 3}
+	c.Gossip = cluster.GossipTuning{ProbeInterval: 250 * time.Millisecond, ProbeTimeout: 200 * time.Millisecond, GossipInterval: 50 * time.Millisecond, PushPullInterval: 2 * time.Second, SuspicionMult: 4}
 }
 
 // freeAddrOn returns ip:port with a port that was free for TCP and UDP on
@@ -91,7 +91,7 @@ func gatewayCluster(t testing.TB, n int, reg *registry.Registry) []*gateway.Gate
 		}
 		gws[i] = g
 	}
-	waitFor(t, "the gateways to form one cluster", func() bool {
+	pollUntil(t, "the gateways to form one cluster", func() bool {
 		for _, g := range gws {
 			voters := 0
 			for _, m := range g.Members() {
@@ -108,8 +108,8 @@ func gatewayCluster(t testing.TB, n int, reg *registry.Registry) []*gateway.Gate
 	return gws
 }
 
-// waitFor polls cond for up to 30 seconds.
-func waitFor(t testing.TB, what string, cond func() bool) {
+// pollUntil polls cond for up to 30 seconds.
+func pollUntil(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
@@ -162,13 +162,25 @@ func TestClusterServesAnObjectWrittenOnAFollower(t *testing.T) {
 	}
 	for i := range gws {
 		ip := fmt.Sprintf("127.0.0.%d", i+1)
-		waitFor(t, "gw"+fmt.Sprint(i+1)+" to serve the object", serves(ip, "hello from the cluster"))
+		pollUntil(t, "gw"+fmt.Sprint(i+1)+" to serve the object", serves(ip, "hello from the cluster"))
 	}
 	if _, err := gws[2].Apply(ctx(t), []byte(fmt.Sprintf(clusterDemo, port, "updated"))); err != nil {
 		t.Fatalf("update on gw3: %v", err)
 	}
 	for i := range gws {
-		waitFor(t, "the update on every node", serves(fmt.Sprintf("127.0.0.%d", i+1), "updated"))
+		pollUntil(t, "the update on every node", serves(fmt.Sprintf("127.0.0.%d", i+1), "updated"))
+	}
+
+	// Updates in quick succession from every node in turn: each one reads
+	// what the leader has, so none fails on a lagging replica.
+	for i := range 9 {
+		body := fmt.Sprintf("round %d", i)
+		if _, err := gws[i%3].Apply(ctx(t), []byte(fmt.Sprintf(clusterDemo, port, body))); err != nil {
+			t.Fatalf("update %d on gw%d: %v", i, i%3+1, err)
+		}
+	}
+	for i := range gws {
+		pollUntil(t, "the last update on every node", serves(fmt.Sprintf("127.0.0.%d", i+1), "round 8"))
 	}
 
 	// Every member lists the others, and the cluster-wide status comes

@@ -169,17 +169,19 @@ func (c *Cluster) newNode(i int) *Node {
 	c.faults.own(node.ClusterAddr, name)
 	c.faults.own(node.GossipAddr, name)
 	node.cfg = cluster.Config{
-		DataDir:            node.DataDir,
-		NodeName:           name,
-		BindAddr:           node.ClusterAddr,
-		GossipAddr:         node.GossipAddr,
-		Logger:             c.logger.With("node", name),
-		RaftLogLevel:       slog.LevelWarn,
-		StartTimeout:       10 * time.Second,
-		ApplyTimeout:       5 * time.Second,
-		HeartbeatTimeout:   300 * time.Millisecond,
-		ElectionTimeout:    300 * time.Millisecond,
-		LeaderLeaseTimeout: 150 * time.Millisecond,
+		DataDir:      node.DataDir,
+		NodeName:     name,
+		BindAddr:     node.ClusterAddr,
+		GossipAddr:   node.GossipAddr,
+		Logger:       c.logger.With("node", name),
+		RaftLogLevel: slog.LevelWarn,
+		StartTimeout: 10 * time.Second,
+		ApplyTimeout: 5 * time.Second,
+		// Short enough for quick failovers, long enough that a loaded
+		// machine running the race detector does not lose its leader.
+		HeartbeatTimeout:   600 * time.Millisecond,
+		ElectionTimeout:    600 * time.Millisecond,
+		LeaderLeaseTimeout: 500 * time.Millisecond,
 		CommitTimeout:      5 * time.Millisecond,
 		LeaseCheckInterval: 50 * time.Millisecond,
 		MaxVoters:          c.opts.MaxVoters,
@@ -187,11 +189,11 @@ func (c *Cluster) newNode(i int) *Node {
 		ReconcileInterval:  200 * time.Millisecond,
 		RejoinInterval:     500 * time.Millisecond,
 		Gossip: cluster.GossipTuning{
-			ProbeInterval:    200 * time.Millisecond,
-			ProbeTimeout:     100 * time.Millisecond,
+			ProbeInterval:    250 * time.Millisecond,
+			ProbeTimeout:     200 * time.Millisecond,
 			GossipInterval:   50 * time.Millisecond,
 			PushPullInterval: 2 * time.Second,
-			SuspicionMult:    3,
+			SuspicionMult:    4,
 		},
 		Network: c.faults.network(name),
 	}

@@ -120,9 +120,7 @@ func TestMinorityPartition(t *testing.T) {
 	ctx := c.Context()
 	old := c.Leader()
 	majority := c.Followers()
-	if _, err := old.Store().Put(ctx, "objects/before", []byte("x")); err != nil {
-		t.Fatal(err)
-	}
+	mustPut(t, old.Store(), "objects/before", []byte("x"))
 
 	c.Partition(old)
 	var minorityKeys []string
@@ -160,13 +158,11 @@ func TestMinorityPartition(t *testing.T) {
 		t.Fatalf("local read on the minority side: %+v, %v", kv, err)
 	}
 
-	leader := c.LeaderOf(majority...)
+	c.LeaderOf(majority...)
 	var majorityKeys []string
 	for i := range 10 {
 		key := fmt.Sprintf("objects/majority-%d", i)
-		if _, err := majority[i%2].Store().Put(ctx, key, []byte("kept")); err != nil {
-			t.Fatalf("write on the majority side (leader %s) failed: %v", leader, err)
-		}
+		mustPut(t, majority[i%2].Store(), key, []byte("kept"))
 		majorityKeys = append(majorityKeys, key)
 	}
 

@@ -29,35 +29,37 @@ type kvOutput struct {
 }
 
 // registerModel is a register per key: a read returns the last value put.
-var registerModel = porcupine.Model{
-	Partition: func(history []porcupine.Operation) [][]porcupine.Operation {
-		byKey := map[string][]porcupine.Operation{}
-		for _, op := range history {
-			k := op.Input.(kvInput).key
-			byKey[k] = append(byKey[k], op)
-		}
-		out := make([][]porcupine.Operation, 0, len(byKey))
-		for _, ops := range byKey {
-			out = append(out, ops)
-		}
-		return out
-	},
-	Init: func() any { return kvOutput{} },
-	Step: func(state, input, output any) (bool, any) {
-		in, st := input.(kvInput), state.(kvOutput)
-		if in.put {
-			return true, kvOutput{value: in.value, found: true}
-		}
-		return output.(kvOutput) == st, st
-	},
-	DescribeOperation: func(input, output any) string {
-		in := input.(kvInput)
-		if in.put {
-			return fmt.Sprintf("put(%s, %s)", in.key, in.value)
-		}
-		out := output.(kvOutput)
-		return fmt.Sprintf("get(%s) -> %q %v", in.key, out.value, out.found)
-	},
+func registerModel() porcupine.Model {
+	return porcupine.Model{
+		Partition: func(history []porcupine.Operation) [][]porcupine.Operation {
+			byKey := map[string][]porcupine.Operation{}
+			for _, op := range history {
+				k := op.Input.(kvInput).key
+				byKey[k] = append(byKey[k], op)
+			}
+			out := make([][]porcupine.Operation, 0, len(byKey))
+			for _, ops := range byKey {
+				out = append(out, ops)
+			}
+			return out
+		},
+		Init: func() any { return kvOutput{} },
+		Step: func(state, input, output any) (bool, any) {
+			in, st := input.(kvInput), state.(kvOutput)
+			if in.put {
+				return true, kvOutput{value: in.value, found: true}
+			}
+			return output.(kvOutput) == st, st
+		},
+		DescribeOperation: func(input, output any) string {
+			in := input.(kvInput)
+			if in.put {
+				return fmt.Sprintf("put(%s, %s)", in.key, in.value)
+			}
+			out := output.(kvOutput)
+			return fmt.Sprintf("get(%s) -> %q %v", in.key, out.value, out.found)
+		},
+	}
 }
 
 // history collects the operations of concurrent clients.
@@ -127,7 +129,7 @@ func TestLinearizableUnderLeaderKill(t *testing.T) {
 	close(stop)
 	wg.Wait()
 
-	res, info := porcupine.CheckOperationsVerbose(registerModel, h.ops, time.Minute)
+	res, info := porcupine.CheckOperationsVerbose(registerModel(), h.ops, time.Minute)
 	switch res {
 	case porcupine.Ok:
 		t.Logf("linearizable: %d operations", len(h.ops))

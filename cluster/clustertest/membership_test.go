@@ -66,9 +66,7 @@ func TestJoinAddsVotersThenNonvoters(t *testing.T) {
 	}
 	// A non-voter replicates and forwards writes.
 	ctx := c.Context()
-	if _, err := nonvoter.Store().Put(ctx, "objects/from-nonvoter", []byte("x")); err != nil {
-		t.Fatal(err)
-	}
+	mustPut(t, nonvoter.Store(), "objects/from-nonvoter", []byte("x"))
 	c.WaitConverged()
 	c.Kill(nonvoter)
 	c.Restart(nonvoter)
@@ -99,9 +97,7 @@ func TestDeadVoterIsReplaced(t *testing.T) {
 			t.Fatalf("dead %s still in raft: %+v", victim, m)
 		}
 	}
-	if _, err := leader.Store().Put(c.Context(), "objects/after", nil); err != nil {
-		t.Fatal(err)
-	}
+	mustPut(t, leader.Store(), "objects/after", []byte("x"))
 	// Back again, it is added as a non-voter: the voters are complete.
 	c.Restart(victim)
 	t.Logf("restarted %s", victim)
@@ -123,9 +119,7 @@ func TestLeaderLeavesCleanly(t *testing.T) {
 	if m.Raft != cluster.NotInRaft {
 		t.Fatalf("left node still in raft: %+v", m)
 	}
-	if _, err := rest[0].Store().Put(c.Context(), "objects/after-leave", nil); err != nil {
-		t.Fatal(err)
-	}
+	mustPut(t, rest[0].Store(), "objects/after-leave", []byte("x"))
 	// Started again it is a member again.
 	c.Restart(old)
 	c.WaitServers(3, 3)
@@ -138,9 +132,7 @@ func TestSeparateClustersDoNotMerge(t *testing.T) {
 	a := clustertest.New(t, 3, clustertest.Options{})
 	b := clustertest.New(t, 1, clustertest.Options{Bootstrap: clustertest.BootstrapFirst, NamePrefix: "other"})
 	other := b.Node(0)
-	if _, err := other.Store().Put(b.Context(), "objects/mine", nil); err != nil {
-		t.Fatal(err)
-	}
+	mustPut(t, other.Store(), "objects/mine", []byte("x"))
 	// Make b's node gossip with a: a joins its gossip address.
 	extra := a.AddNode(func(cfg *cluster.Config) { cfg.Join = append(cfg.Join, other.GossipAddr) })
 	a.WaitServers(4, 3)

@@ -19,10 +19,7 @@ func TestWriteOnFollowerReplicates(t *testing.T) {
 	leader := c.Leader()
 	follower := c.Followers()[0]
 
-	rev, err := follower.Store().Put(ctx, "objects/a", []byte("A"))
-	if err != nil {
-		t.Fatalf("Put on follower %s: %v", follower, err)
-	}
+	rev := mustPut(t, follower.Store(), "objects/a", []byte("A"))
 	// The write went through the leader: its replica has it at rev.
 	if kv, err := leader.Store().Get(ctx, "objects/a"); err != nil || string(kv.Value) != "A" || kv.ModRevision != rev {
 		t.Fatalf("leader has %+v, %v; want A at %d", kv, err, rev)
@@ -38,7 +35,7 @@ func TestWriteOnFollowerReplicates(t *testing.T) {
 	}
 
 	// Compare-and-swap from a follower keeps its typed conflict error.
-	_, err = follower.Store().CompareAndSwap(ctx, "objects/a", rev-1, []byte("B"))
+	_, err := follower.Store().CompareAndSwap(ctx, "objects/a", rev-1, []byte("B"))
 	var conflict *cluster.ConflictError
 	if !errors.As(err, &conflict) || conflict.Current != rev || conflict.Key != "objects/a" {
 		t.Fatalf("stale CompareAndSwap on a follower: %v, want a conflict at %d", err, rev)
@@ -79,9 +76,7 @@ func TestWatchesAcrossNodes(t *testing.T) {
 	const writes = 30
 	for i := range writes {
 		n := nodes[i%len(nodes)]
-		if _, err := n.Store().Put(ctx, fmt.Sprintf("objects/k%02d", i), []byte(n.Name)); err != nil {
-			t.Fatalf("Put %d on %s: %v", i, n, err)
-		}
+		mustPut(t, n.Store(), fmt.Sprintf("objects/k%02d", i), []byte(n.Name))
 	}
 	var want []string
 	for i, w := range watchers {
@@ -129,4 +124,26 @@ func receive(t *testing.T, w *cluster.Watcher, n int) []cluster.Event {
 		}
 	}
 	return out
+}
+
+// TestSlowWatcherOnAFollowerBlocksNothing leaves a watcher on a follower
+// unread while writes go on: the writes and the follower's replica are not
+// held up, and the watcher ends with ErrWatcherLagged.
+func TestSlowWatcherOnAFollowerBlocksNothing(t *testing.T) {
+	c := clustertest.New(t, 3, clustertest.Options{
+		Configure: func(_ int, cfg *cluster.Config) { cfg.WatchBuffer = 8 },
+	})
+	ctx := c.Context()
+	follower := c.Followers()[0]
+	w, err := follower.Store().Watch(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var last uint64
+	for i := range 50 {
+		last = mustPut(t, c.Leader().Store(), fmt.Sprintf("objects/k%02d", i), []byte("v"))
+	}
+	c.WaitFor("the follower to apply every write", func() bool { return follower.Store().Revision() >= last })
+	c.WaitFor("the unread watcher to be cancelled", func() bool { return errors.Is(w.Err(), cluster.ErrWatcherLagged) })
 }

@@ -11,7 +11,7 @@ import (
 // TestRestartCatchesUp restarts a follower on its data directory twice:
 // first it catches up from the leader's log, then, after the leader
 // compacted its log past the follower's position, by installing the
-// leader's snapshot.
+// leader's snapshot. A node that joins afterwards installs it too.
 func TestRestartCatchesUp(t *testing.T) {
 	c := clustertest.New(t, 3, clustertest.Options{
 		Configure: func(_ int, cfg *cluster.Config) { cfg.TrailingLogs = 4 },
@@ -22,9 +22,7 @@ func TestRestartCatchesUp(t *testing.T) {
 	put := func(prefix string, n int) {
 		t.Helper()
 		for i := range n {
-			if _, err := leader.Store().Put(ctx, fmt.Sprintf("objects/%s-%02d", prefix, i), []byte(prefix)); err != nil {
-				t.Fatal(err)
-			}
+			mustPut(t, leader.Store(), fmt.Sprintf("objects/%s-%02d", prefix, i), []byte(prefix))
 		}
 	}
 	put("first", 5)
@@ -61,10 +59,16 @@ func TestRestartCatchesUp(t *testing.T) {
 		t.Fatalf("%s after the snapshot install: %d keys, %v", follower, len(kvs), err)
 	}
 	// It takes part as usual afterwards.
-	if _, err := follower.Store().Put(ctx, "objects/from-restarted", nil); err != nil {
-		t.Fatal(err)
-	}
+	mustPut(t, follower.Store(), "objects/from-restarted", []byte("x"))
 	if got := c.WaitConverged(); got != rev+1 {
 		t.Fatalf("converged at %d, want %d", got, rev+1)
+	}
+
+	// A new node joins after the compaction: it starts from the snapshot.
+	newcomer := c.AddNode(func(cfg *cluster.Config) { cfg.TrailingLogs = 4 })
+	c.WaitServers(4, 3)
+	c.WaitConverged()
+	if st := newcomer.Store().Stats(); st.SnapshotsInstalled == 0 {
+		t.Fatalf("the new node caught up without the snapshot: %+v", st)
 	}
 }
