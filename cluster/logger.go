@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log"
 	"log/slog"
@@ -78,6 +79,9 @@ func (a *hclogAdapter) Log(level hclog.Level, msg string, args ...any) {
 		return
 	}
 	l := slogLevel(level)
+	if level == hclog.Warn && isFirstElection(msg, args) {
+		l = slog.LevelInfo
+	}
 	if a.quiet != nil && a.quiet() {
 		l = min(l, slog.LevelDebug)
 	}
@@ -149,4 +153,20 @@ func (a *hclogAdapter) StandardLogger(*hclog.StandardLoggerOptions) *log.Logger 
 
 func (a *hclogAdapter) StandardWriter(opts *hclog.StandardLoggerOptions) io.Writer {
 	return a.StandardLogger(opts).Writer()
+}
+
+// isFirstElection reports whether a raft record is the election a node
+// starts when it has never known a leader (every fresh start of a
+// single-node store does it): expected, so not worth a warning. Once a
+// leader was known, the same record means it was lost and stays a warning.
+func isFirstElection(msg string, args []any) bool {
+	if msg != "heartbeat timeout reached, starting election" {
+		return false
+	}
+	for i := 0; i+1 < len(args); i += 2 {
+		if k, ok := args[i].(string); ok && k == "last-leader-id" {
+			return fmt.Sprint(args[i+1]) == ""
+		}
+	}
+	return false
 }

@@ -30,3 +30,15 @@ func TestHclogAdapterFiltersAndNames(t *testing.T) {
 		t.Fatalf("component repeated: %s", out)
 	}
 }
+
+func TestFirstElectionIsNotAWarning(t *testing.T) {
+	var buf bytes.Buffer
+	base := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	l := newHclog(base, "raft", slog.LevelInfo)
+	l.Warn("heartbeat timeout reached, starting election", "last-leader-addr", "", "last-leader-id", "")
+	l.Warn("heartbeat timeout reached, starting election", "last-leader-addr", "127.0.0.1:7000", "last-leader-id", "n1")
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "level=INFO") || !strings.Contains(lines[1], "level=WARN") {
+		t.Fatalf("want the first election at INFO and a lost leader at WARN, got:\n%s", buf.String())
+	}
+}
