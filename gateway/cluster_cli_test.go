@@ -1,7 +1,6 @@
 package gateway_test
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,56 +8,25 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gatewright/gatewright/internal/testkit"
 )
-
-// procOutput collects a process's output safely.
-type procOutput struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *procOutput) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *procOutput) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // cliNode is one gateway process of the CLI cluster test.
 type cliNode struct {
 	name string
 	cmd  *exec.Cmd
-	logs *procOutput
+	logs *testkit.SyncBuffer
 }
 
 // startNode runs the example gateway binary with args.
 func startNode(t *testing.T, bin, name string, args ...string) *cliNode {
 	t.Helper()
-	n := &cliNode{name: name, cmd: exec.Command(bin, args...), logs: &procOutput{}}
-	n.cmd.Dir = t.TempDir()
-	n.cmd.Stdout, n.cmd.Stderr = n.logs, n.logs
-	if err := n.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if n.cmd.ProcessState == nil {
-			_ = n.cmd.Process.Kill()
-			_ = n.cmd.Wait()
-		}
-		if t.Failed() {
-			t.Logf("%s output:\n%s", name, n.logs.String())
-		}
-	})
-	return n
+	cmd, logs := testkit.StartProcess(t, name, bin, t.TempDir(), args...)
+	return &cliNode{name: name, cmd: cmd, logs: logs}
 }
 
 // stop sends SIGTERM and waits for a clean exit.
@@ -87,27 +55,15 @@ func TestClusterFromTheCommandLine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the example gateway")
 	}
-	bin := filepath.Join(t.TempDir(), "gateway")
-	if out, err := exec.Command("go", "build", "-o", bin, "../examples/gateway").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := testkit.BuildBinary(t, "../examples/gateway", "gateway")
 	dir := t.TempDir()
 	var clusterAddr, gossip [3]string
 	for i := range 3 {
 		ip := fmt.Sprintf("127.0.0.%d", i+1)
 		clusterAddr[i], gossip[i] = freeAddrOn(t, ip), freeAddrOn(t, ip)
 	}
-	port := freePort(t)
-	objects := fmt.Sprintf(`---
-kind: HTTPServer
-name: edge
-port: %d
-rules: [{paths: [{pathPrefix: /, backend: hello}]}]
----
-kind: Pipeline
-name: hello
-filters: [{name: answer, kind: Mock, rules: [{code: 200, body: "served by the cluster"}]}]
-`, port)
+	port := testkit.FreePort(t)
+	objects := "---" + fmt.Sprintf(clusterDemo, port, "served by the cluster")
 	var nodes []*cliNode
 	for i := range 3 {
 		config := fmt.Sprintf(`kind: Node

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gatewright/gatewright/cluster"
 	"github.com/gatewright/gatewright/gateway"
+	"github.com/gatewright/gatewright/internal/testkit"
 	"github.com/gatewright/gatewright/registry"
 	"github.com/gatewright/gatewright/supervisor"
 )
@@ -144,7 +145,7 @@ func TestClusterServesAnObjectWrittenOnAFollower(t *testing.T) {
 			break
 		}
 	}
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	if _, err := follower.Apply(ctx(t), []byte(fmt.Sprintf(clusterDemo, port, "hello from the cluster"))); err != nil {
 		t.Fatalf("Apply on a follower: %v", err)
 	}

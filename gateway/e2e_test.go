@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gatewright/gatewright/gateway"
+	"github.com/gatewright/gatewright/internal/testkit"
 	"github.com/gatewright/gatewright/registry"
 	_ "github.com/gatewright/gatewright/registry/standard"
 )
@@ -24,35 +24,17 @@ type upstream struct {
 	name string
 	url  string
 	hits atomic.Int64
-	srv  *http.Server
 }
 
 func startUpstream(t *testing.T, name string) *upstream {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &upstream{name: name, url: "http://" + ln.Addr().String()}
-	u.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	u := &upstream{name: name}
+	u.url = testkit.ServeHTTP(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.hits.Add(1)
 		w.Header().Set("X-Upstream", name)
 		fmt.Fprintf(w, "%s %s %s", name, r.URL.Path, r.Header.Get("X-Step"))
-	})}
-	go func() { _ = u.srv.Serve(ln) }()
-	t.Cleanup(func() { _ = u.srv.Close() })
+	}))
 	return u
-}
-
-// freePort returns a port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // get sends one request and returns status and body.
@@ -124,7 +106,7 @@ filters:
 
 func TestEasegressConfigBalancesAndRoutes(t *testing.T) {
 	a, b, canary := startUpstream(t, "a"), startUpstream(t, "b"), startUpstream(t, "canary")
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	cfg := fmt.Sprintf(easegressConfig, port, canary.url, a.url, b.url)
 	startGateway(t, t.TempDir(), registry.Default, gateway.WithObjects([]byte(cfg)))
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
@@ -167,7 +149,7 @@ func TestEasegressConfigBalancesAndRoutes(t *testing.T) {
 
 func TestInvalidSpecsLeaveTheRunningGenerationServing(t *testing.T) {
 	up := startUpstream(t, "up")
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	good := fmt.Sprintf(`
 kind: HTTPServer
 name: edge
@@ -237,7 +219,7 @@ rules: [{paths: [{pathPrefix: /}]}]`, port),
 
 func TestHotUpdatesUnderLoadDropNothing(t *testing.T) {
 	a, b := startUpstream(t, "a"), startUpstream(t, "b")
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	server := fmt.Sprintf(`
 kind: HTTPServer
 name: edge
@@ -328,7 +310,7 @@ filters:
 
 func TestRestartServesFromTheDataDirectory(t *testing.T) {
 	up := startUpstream(t, "up")
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	dir := t.TempDir()
 	cfg := fmt.Sprintf(`
 kind: HTTPServer

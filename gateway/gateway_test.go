@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gatewright/gatewright/gateway"
+	"github.com/gatewright/gatewright/internal/testkit"
 	"github.com/gatewright/gatewright/pipeline"
 	"github.com/gatewright/gatewright/registry"
 	"github.com/gatewright/gatewright/supervisor"
@@ -43,18 +44,7 @@ var noteKind = &supervisor.Kind{
 
 func startGateway(t *testing.T, dir string, reg *registry.Registry, opts ...gateway.Option) *gateway.Gateway {
 	t.Helper()
-	g, err := gateway.New(append([]gateway.Option{gateway.WithDataDir(dir), gateway.WithRegistry(reg), gateway.WithAPIAddr("127.0.0.1:0")}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := g.Start(ctx); err != nil {
-		_ = g.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = g.Close() })
-	return g
+	return testkit.StartGateway(t, append([]gateway.Option{gateway.WithDataDir(dir), gateway.WithRegistry(reg), gateway.WithAPIAddr("127.0.0.1:0")}, opts...)...)
 }
 
 func noteText(t *testing.T, g *gateway.Gateway, name string) string {

@@ -1,12 +1,10 @@
 package gateway_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gatewright/gatewright/gateway"
+	"github.com/gatewright/gatewright/internal/testkit"
 	"github.com/gatewright/gatewright/registry"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -49,38 +48,14 @@ type headerUpstream struct {
 
 func startHeaderUpstream(t *testing.T) *headerUpstream {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &headerUpstream{url: "http://" + ln.Addr().String()}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	u := &headerUpstream{}
+	u.url = testkit.ServeHTTP(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.mu.Lock()
 		u.traceparents = append(u.traceparents, r.Header.Get("traceparent"))
 		u.mu.Unlock()
 		fmt.Fprint(w, "upstream says hi")
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	}))
 	return u
-}
-
-// lockedBuffer is a log sink read while the node writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // scrape reads /metrics and parses it with the Prometheus text parser.
@@ -137,8 +112,8 @@ next:
 
 func TestMetricsMoveWithTraffic(t *testing.T) {
 	up := startHeaderUpstream(t)
-	port := freePort(t)
-	logs := &lockedBuffer{}
+	port := testkit.FreePort(t)
+	logs := &testkit.SyncBuffer{}
 	g := startGateway(t, t.TempDir(), registry.Default,
 		gateway.WithTrafficIP("127.0.0.1"),
 		gateway.WithLogger(slog.New(slog.NewTextHandler(logs, nil))),
@@ -219,7 +194,7 @@ func TestAccessLogFormatIsValidated(t *testing.T) {
 
 func TestTraceLinksServerFilterAndUpstreamSpans(t *testing.T) {
 	up := startHeaderUpstream(t)
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	exp := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
 	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gatewright/gatewright/filter"
+	"github.com/gatewright/gatewright/internal/testkit"
 	"github.com/gatewright/gatewright/pipeline"
 	"github.com/gatewright/gatewright/registry"
 	"github.com/gatewright/gatewright/supervisor"
@@ -58,20 +59,7 @@ func testRegistry() *registry.Registry {
 
 func build(t *testing.T, reg *registry.Registry, doc string) (*pipeline.Pipeline, error) {
 	t.Helper()
-	spec, err := supervisor.ParseDocument([]byte(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ent, err := reg.Lookup(registry.ObjectClass, spec.Kind)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := ent.DecodeSpec(spec.Fields)
-	if err != nil {
-		return nil, err
-	}
-	spec.Body = body
-	obj, err := pipeline.Kind.New(spec, &supervisor.Env{Registry: reg})
+	obj, err := testkit.BuildObject(t, reg, doc, &supervisor.Env{Registry: reg})
 	if err != nil {
 		return nil, err
 	}

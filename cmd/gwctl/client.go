@@ -110,6 +110,15 @@ func (c *client) do(method, path, accept string, body []byte, headers ...string)
 	return r, nil
 }
 
+// ifMatch returns the headers making a write conditional on a config
+// revision: none for revision 0.
+func ifMatch(revision uint64) []string {
+	if revision == 0 {
+		return nil
+	}
+	return []string{"If-Match", strconv.FormatUint(revision, 10)}
+}
+
 // getJSON fetches a path and decodes its JSON answer into v.
 func (c *client) getJSON(path string, v any) (*reply, error) {
 	r, err := c.do(http.MethodGet, path, admin.ContentTypeJSON, nil)

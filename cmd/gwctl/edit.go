@@ -28,15 +28,7 @@ keeps the stored secret.`,
 		Args:              cobra.ExactArgs(2),
 		ValidArgsFunction: a.completeKindAndName,
 		RunE: func(_ *cobra.Command, args []string) error {
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			kind, err := resolveKind(c, args[0])
-			if err != nil {
-				return err
-			}
-			doc, rev, err := fetchObject(c, args[1], kind)
+			c, doc, rev, err := a.fetchTarget(args[0], args[1])
 			if err != nil {
 				return err
 			}

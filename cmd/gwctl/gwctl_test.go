@@ -2,20 +2,18 @@ package main_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gatewright/gatewright/gateway"
+	"github.com/gatewright/gatewright/internal/testkit"
 	"github.com/gatewright/gatewright/registry"
 	_ "github.com/gatewright/gatewright/registry/standard"
 	"github.com/goccy/go-yaml"
@@ -47,7 +45,7 @@ const token = "gwctl-test-token-8f3a"
 // startNode starts a real gateway whose admin API wants a token.
 func startNode(t *testing.T) *gateway.Gateway {
 	t.Helper()
-	g, err := gateway.New(
+	return testkit.StartGateway(t,
 		gateway.WithDataDir(t.TempDir()),
 		gateway.WithRegistry(registry.Default),
 		gateway.WithTrafficIP("127.0.0.1"),
@@ -55,17 +53,6 @@ func startNode(t *testing.T) *gateway.Gateway {
 		gateway.WithAdmin(gateway.AdminConfig{Tokens: []string{token}}),
 		gateway.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := g.Start(ctx); err != nil {
-		_ = g.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = g.Close() })
-	return g
 }
 
 // result is one gwctl run.
@@ -83,16 +70,24 @@ func gwctl(t *testing.T, g *gateway.Gateway, stdin string, env []string, args ..
 	cmd.Env = append(os.Environ(), "HOME="+home, "GWCTL_CONFIG=")
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = strings.NewReader(stdin)
+	r, err := runCmd(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// runCmd runs cmd and returns its exit code and output; the error is only
+// for a command that could not run, not for a non-zero exit.
+func runCmd(cmd *exec.Cmd) (result, error) {
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
+		code, err = ee.ExitCode(), nil
 	}
-	return result{code: code, stdout: out.String(), stderr: errb.String()}
+	return result{code: code, stdout: out.String(), stderr: errb.String()}, err
 }
 
 // ok fails the test unless the run succeeded.
@@ -132,7 +127,7 @@ func writeFile(t *testing.T, dir, name, content string) string {
 func TestApplyGetEditDelete(t *testing.T) {
 	g := startNode(t)
 	dir := t.TempDir()
-	file := writeFile(t, dir, "site.yaml", fmt.Sprintf(manifest, freePort(t)))
+	file := writeFile(t, dir, "site.yaml", fmt.Sprintf(manifest, testkit.FreePort(t)))
 
 	out := gwctl(t, g, "", nil, "apply", "-f", file).ok(t, "apply")
 	for _, want := range []string{"pipeline/hello created", "pipeline/bye created", "httpserver/front created", "revision "} {
@@ -254,10 +249,10 @@ func TestBadFileIsRefusedWithReadableErrors(t *testing.T) {
 		t.Fatalf("bad output: %+v", r)
 	}
 	// Standard input and directories work too.
-	if r := gwctl(t, g, fmt.Sprintf(manifest, freePort(t)), nil, "create", "-f", "-").ok(t, "create from stdin"); !strings.Contains(r.stdout, "httpserver/front created") {
+	if r := gwctl(t, g, fmt.Sprintf(manifest, testkit.FreePort(t)), nil, "create", "-f", "-").ok(t, "create from stdin"); !strings.Contains(r.stdout, "httpserver/front created") {
 		t.Fatalf("stdin: %s", r.stdout)
 	}
-	if r := gwctl(t, g, fmt.Sprintf(manifest, freePort(t)), nil, "create", "-f", "-"); r.code != 1 || !strings.Contains(r.stderr, "already-exists") {
+	if r := gwctl(t, g, fmt.Sprintf(manifest, testkit.FreePort(t)), nil, "create", "-f", "-"); r.code != 1 || !strings.Contains(r.stderr, "already-exists") {
 		t.Fatalf("create existing: %+v", r)
 	}
 }
@@ -265,7 +260,7 @@ func TestBadFileIsRefusedWithReadableErrors(t *testing.T) {
 func TestStaleEditsAreRefused(t *testing.T) {
 	g := startNode(t)
 	dir := t.TempDir()
-	file := writeFile(t, dir, "site.yaml", fmt.Sprintf(manifest, freePort(t)))
+	file := writeFile(t, dir, "site.yaml", fmt.Sprintf(manifest, testkit.FreePort(t)))
 	gwctl(t, g, "", nil, "apply", "-f", file).ok(t, "apply")
 	// The editor changes the object through another gwctl while the edit
 	// is open; the edit must then be refused and the file kept.
@@ -288,7 +283,7 @@ func TestStaleEditsAreRefused(t *testing.T) {
 
 func TestInformationCommands(t *testing.T) {
 	g := startNode(t)
-	gwctl(t, g, fmt.Sprintf(manifest, freePort(t)), nil, "apply", "-f", "-").ok(t, "apply")
+	gwctl(t, g, fmt.Sprintf(manifest, testkit.FreePort(t)), nil, "apply", "-f", "-").ok(t, "apply")
 	st := gwctl(t, g, "", nil, "status").ok(t, "status").stdout
 	if !strings.Contains(st, "NAME") || !strings.Contains(st, "front") || !strings.Contains(st, "gatewright") || !strings.Contains(st, "true") {
 		t.Fatalf("status:\n%s", st)
@@ -337,14 +332,8 @@ func TestContextsAndCredentials(t *testing.T) {
 	run := func(args ...string) result {
 		cmd := exec.Command(gwctlBin, args...)
 		cmd.Env = append(os.Environ(), "HOME="+dir, "GWCTL_CONFIG="+cfg)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		}
-		return result{code: code, stdout: out.String(), stderr: errb.String()}
+		r, _ := runCmd(cmd)
+		return r
 	}
 	if r := run("get", "objects"); r.code != 0 || !strings.Contains(r.stdout, "No objects.") {
 		t.Fatalf("current context: %+v", r)
@@ -362,15 +351,4 @@ func TestContextsAndCredentials(t *testing.T) {
 	if r := run("--server", "127.0.0.1:1", "get", "objects"); r.code != 1 || !strings.Contains(r.stderr, "cannot reach the admin API") {
 		t.Fatalf("unreachable server: %+v", r)
 	}
-}
-
-// freePort returns a port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }

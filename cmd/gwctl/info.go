@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/gatewright/gatewright/gateway"
 	"github.com/gatewright/gatewright/gateway/admin"
@@ -24,10 +23,7 @@ func (a *app) statusCommand() *cobra.Command {
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: a.completeObjectName,
 		RunE: func(_ *cobra.Command, args []string) error {
-			if err := checkOutput(output); err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, err := a.outputClient(output)
 			if err != nil {
 				return err
 			}
@@ -57,8 +53,7 @@ func (a *app) statusCommand() *cobra.Command {
 				}
 				objs, members = cs.Objects, cs.Members
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 3, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tKIND\tNODE\tRUNNING\tREVISION\tERROR")
+			tw := newTable(a.stdout, "NAME\tKIND\tNODE\tRUNNING\tREVISION\tERROR")
 			for _, o := range objs {
 				nodes := make([]string, 0, len(o.Nodes))
 				for n := range o.Nodes {
@@ -81,7 +76,7 @@ func (a *app) statusCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table, yaml or json")
+	addOutputFlag(cmd, &output)
 	return cmd
 }
 
@@ -93,10 +88,7 @@ func (a *app) membersCommand() *cobra.Command {
 		Short: "List the cluster's members",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			if err := checkOutput(output); err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, err := a.outputClient(output)
 			if err != nil {
 				return err
 			}
@@ -108,8 +100,7 @@ func (a *app) membersCommand() *cobra.Command {
 			if output != "table" {
 				return a.printValue(r.body, output)
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 3, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tROLES\tSTATE\tAPI\tRAFT\tVERSION")
+			tw := newTable(a.stdout, "NAME\tROLES\tSTATE\tAPI\tRAFT\tVERSION")
 			for _, m := range ms {
 				name := m.Name
 				if m.Self {
@@ -120,7 +111,7 @@ func (a *app) membersCommand() *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table, yaml or json")
+	addOutputFlag(cmd, &output)
 	return cmd
 }
 
@@ -132,10 +123,7 @@ func (a *app) kindsCommand() *cobra.Command {
 		Short: "List the kinds the node knows: objects, filters and policies",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			if err := checkOutput(output); err != nil {
-				return err
-			}
-			c, err := a.client()
+			c, err := a.outputClient(output)
 			if err != nil {
 				return err
 			}
@@ -154,15 +142,14 @@ func (a *app) kindsCommand() *cobra.Command {
 			if output != "table" {
 				return a.printValue(r.body, output)
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 3, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tCLASS\tRESULTS\tDESCRIPTION")
+			tw := newTable(a.stdout, "NAME\tCLASS\tRESULTS\tDESCRIPTION")
 			for _, k := range kinds {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.Name, k.Class, strings.Join(k.Results, ","), k.Description)
 			}
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table, yaml or json")
+	addOutputFlag(cmd, &output)
 	cmd.Flags().StringVar(&class, "class", "", "only kinds of this class: object, filter or policy")
 	return cmd
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gatewright/gatewright/gateway/admin"
@@ -57,10 +56,7 @@ func (a *app) write(method string, files []string, revision uint64) error {
 	if err != nil {
 		return err
 	}
-	var headers []string
-	if revision > 0 {
-		headers = []string{"If-Match", strconv.FormatUint(revision, 10)}
-	}
+	headers := ifMatch(revision)
 	r, err := c.do(method, objectsPath, admin.ContentTypeJSON, docs, headers...)
 	if err != nil {
 		return err
@@ -96,11 +92,7 @@ func (a *app) getCommand() *cobra.Command {
 			if err := checkOutput(output); err != nil {
 				return err
 			}
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			kind, err := resolveKind(c, args[0])
+			c, kind, err := a.kindClient(args[0])
 			if err != nil {
 				return err
 			}
@@ -118,7 +110,7 @@ func (a *app) getCommand() *cobra.Command {
 			return a.printDocuments(docs, output, false)
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "table", "output format: table, yaml or json")
+	addOutputFlag(cmd, &output)
 	return cmd
 }
 
@@ -130,15 +122,7 @@ func (a *app) describeCommand() *cobra.Command {
 		Args:              cobra.ExactArgs(2),
 		ValidArgsFunction: a.completeKindAndName,
 		RunE: func(_ *cobra.Command, args []string) error {
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			kind, err := resolveKind(c, args[0])
-			if err != nil {
-				return err
-			}
-			doc, _, err := fetchObject(c, args[1], kind)
+			c, doc, _, err := a.fetchTarget(args[0], args[1])
 			if err != nil {
 				return err
 			}
@@ -194,10 +178,7 @@ func (a *app) deleteCommand() *cobra.Command {
 			default:
 				return usageError{fmt.Errorf("give KIND NAME or -f FILE")}
 			}
-			var headers []string
-			if revision > 0 {
-				headers = []string{"If-Match", strconv.FormatUint(revision, 10)}
-			}
+			headers := ifMatch(revision)
 			var errs []string
 			for _, t := range targets {
 				if t.kind != "" {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/gatewright/gatewright/gateway/admin"
@@ -149,8 +148,7 @@ func (a *app) printDocuments(docs []orderedDoc, output string, single bool) erro
 		fmt.Fprintln(a.stdout, "No objects.")
 		return nil
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 3, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tKIND\tAGE")
+	tw := newTable(a.stdout, "NAME\tKIND\tAGE")
 	for _, d := range docs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", d.name, d.kind, age(d.createdAt))
 	}

@@ -1,71 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gatewright/gatewright/internal/testkit"
 )
-
-// buildGateway compiles this example into a temporary directory.
-func buildGateway(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "gateway")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// syncBuffer collects a process's output safely.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// start runs the binary and stops it when the test ends.
-func start(t *testing.T, bin, dir string, args ...string) (*exec.Cmd, *syncBuffer) {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	logs := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-		if t.Failed() {
-			t.Logf("gateway output:\n%s", logs.String())
-		}
-	})
-	return cmd, logs
-}
 
 // waitFor polls url until it answers with want, or fails after a deadline.
 func waitFor(t *testing.T, url string, want int) string {
@@ -96,8 +44,8 @@ func TestDemoAnswersAsTheREADMESays(t *testing.T) {
 			ln.Close()
 		}
 	}
-	bin := buildGateway(t)
-	cmd, _ := start(t, bin, t.TempDir(), "--api-addr", "127.0.0.1:0")
+	bin := testkit.BuildBinary(t, ".", "gateway")
+	cmd, _ := testkit.StartProcess(t, "gateway", bin, t.TempDir(), "--api-addr", "127.0.0.1:0")
 	if body := waitFor(t, "http://127.0.0.1:10080/hello", 200); body != "hello from gatewright\n" {
 		t.Fatalf("/hello: %q", body)
 	}
@@ -144,12 +92,7 @@ func TestSIGTERMDrainsInFlightRequests(t *testing.T) {
 	go func() { _ = up.Serve(upLn) }()
 	defer up.Close()
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	port := testkit.FreePort(t)
 	dir := t.TempDir()
 	config := fmt.Sprintf(`
 kind: Node
@@ -174,7 +117,8 @@ filters: [{name: reply, kind: Mock, rules: [{code: 200, body: ready}]}]
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd, _ := start(t, buildGateway(t), dir, "--config", cfgPath, "--api-addr", "127.0.0.1:0")
+	bin := testkit.BuildBinary(t, ".", "gateway")
+	cmd, _ := testkit.StartProcess(t, "gateway", bin, dir, "--config", cfgPath, "--api-addr", "127.0.0.1:0")
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	waitFor(t, base+"/ready", 200)
 

@@ -2,8 +2,6 @@ package certextractor
 
 import (
 	"encoding/json"
-	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/gatewright/gatewright/filter"
@@ -11,31 +9,16 @@ import (
 )
 
 func TestSpecRoundTrip(t *testing.T) {
-	body, err := filtertest.Decode(Kind, `{"certIndex": -1, "target": "issuer", "field": "OrganizationalUnit", "headerKey": "X-Issuer-OU"}`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := body.(*Spec)
+	s := filtertest.RoundTrip(t, filtertest.Decoder(Kind), `{"certIndex": -1, "target": "issuer", "field": "OrganizationalUnit", "headerKey": "X-Issuer-OU"}`).(*Spec)
 	if s.CertIndex != -1 || s.Target != TargetIssuer || s.Field != "OrganizationalUnit" || s.HeaderKey != "X-Issuer-OU" {
 		t.Fatalf("decoded %+v", s)
-	}
-	js, err := json.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := filtertest.Decode(Kind, string(js))
-	if err != nil {
-		t.Fatalf("re-decoding %s: %v", js, err)
-	}
-	if !reflect.DeepEqual(s, again) {
-		t.Fatalf("round trip changed the spec:\n%+v\n%+v", s, again)
 	}
 	// certIndex 0 survives the round trip: it is required.
 	zero, err := filtertest.Decode(Kind, `{"certIndex": 0, "target": "subject", "field": "CommonName", "headerKey": "X-CN"}`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	js, _ = json.Marshal(zero)
+	js, _ := json.Marshal(zero)
 	if _, err := filtertest.Decode(Kind, string(js)); err != nil {
 		t.Fatalf("re-decoding %s: %v", js, err)
 	}
@@ -43,7 +26,7 @@ func TestSpecRoundTrip(t *testing.T) {
 
 func TestSpecInvalid(t *testing.T) {
 	const ok = `"certIndex": 0, "target": "subject", "field": "CommonName", "headerKey": "X-CN"`
-	for _, tc := range []struct{ name, spec, want string }{
+	filtertest.RunInvalid(t, filtertest.Decoder(Kind), []filtertest.InvalidSpec{
 		{"missing index", `{"target": "subject", "field": "CommonName", "headerKey": "X-CN"}`, `required field "certIndex" is missing`},
 		{"missing target", `{"certIndex": 0, "field": "CommonName", "headerKey": "X-CN"}`, `required field "target" is missing`},
 		{"missing field", `{"certIndex": 0, "target": "subject", "headerKey": "X-CN"}`, `required field "field" is missing`},
@@ -53,14 +36,7 @@ func TestSpecInvalid(t *testing.T) {
 		{"index too large", `{"certIndex": 40000, "target": "subject", "field": "CommonName", "headerKey": "X-CN"}`, `certIndex`},
 		{"bad header", `{"certIndex": 0, "target": "subject", "field": "CommonName", "headerKey": "X CN"}`, `headerKey: "X CN" is not a valid header name`},
 		{"unknown field", `{` + ok + `, "headerValue": "x"}`, `unknown field "headerValue"`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := filtertest.Decode(Kind, tc.spec)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
-			}
-		})
-	}
+	})
 }
 
 func TestBadBody(t *testing.T) {

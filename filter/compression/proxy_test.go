@@ -7,14 +7,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
-	"net"
 	"net/http"
 	"testing"
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/compression"
 	"github.com/gatewright/gatewright/filter/internal/filtertest"
-	"github.com/gatewright/gatewright/filter/internal/pipetest"
 	"github.com/gatewright/gatewright/filter/proxy"
 )
 
@@ -47,11 +45,7 @@ func upstream(t *testing.T, doc []byte) string {
 	zw := gzip.NewWriter(&gz)
 	_, _ = zw.Write(doc)
 	_ = zw.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return filtertest.Upstream(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/json":
 			w.Header().Set("Content-Type", "application/json")
@@ -67,19 +61,16 @@ func upstream(t *testing.T, doc []byte) string {
 			w.Header().Set("Content-Type", "image/png")
 			_, _ = w.Write(doc)
 		}
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + ln.Addr().String()
+	})
 }
 
 // TestThroughProxy compresses real upstream replies fetched by a Proxy,
 // as a client sees them.
 func TestThroughProxy(t *testing.T) {
 	doc := compression.JSONBody(32 << 10)
-	p, err := pipetest.New(t, `{
+	p, err := filtertest.NewPipeline(t, `{
 		"filters": [{"name": "up", "kind": "Proxy", "pools": [{"servers": [{"url": "`+upstream(t, doc)+`"}]}]},
-		            {"name": "squeeze", "kind": "Compression", "minLength": 1024}]}`, nil, compression.Kind, proxy.Kind)
+		            {"name": "squeeze", "kind": "Compression", "minLength": 1024}]}`, compression.Kind, proxy.Kind)
 	if err != nil {
 		t.Fatal(err)
 	}

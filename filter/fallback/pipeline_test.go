@@ -3,28 +3,19 @@ package fallback
 import (
 	"net"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/internal/filtertest"
-	"github.com/gatewright/gatewright/filter/internal/pipetest"
 	"github.com/gatewright/gatewright/filter/proxy"
 	"github.com/valyala/fasthttp"
 )
 
 // failingUpstream answers 502 to everything.
 func failingUpstream(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return filtertest.Upstream(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad gateway upstream", http.StatusBadGateway)
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + ln.Addr().String()
+	})
 }
 
 // deadAddr returns an address nothing listens on.
@@ -47,11 +38,11 @@ func TestProxyFailureFallsBack(t *testing.T) {
 		{"unreachable", deadAddr(t), proxy.ResultServerError},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := pipetest.New(t, `{
+			p, err := filtertest.NewPipeline(t, `{
 				"flow": [{"filter": "up", "jumpIf": {"`+tc.result+`": "degrade"}}, {"filter": "END"}, {"filter": "degrade"}],
 				"filters": [{"name": "up", "kind": "Proxy", "pools": [{"servers": [{"url": "`+tc.url+`"}]}]},
 				            {"name": "degrade", "kind": "Fallback", "mockCode": 503, "mockHeaders": {"Retry-After": "30"}, "mockBody": "try later"}]}`,
-				nil, Kind, proxy.Kind)
+				Kind, proxy.Kind)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,9 +62,9 @@ func TestProxyFailureFallsBack(t *testing.T) {
 }
 
 func TestPipelineResponseNotFound(t *testing.T) {
-	p, err := pipetest.New(t, `{
+	p, err := filtertest.NewPipeline(t, `{
 		"flow": [{"filter": "degrade", "jumpIf": {"responseNotFound": "mark"}}, {"filter": "END"}, {"filter": "mark"}],
-		"filters": [{"name": "degrade", "kind": "Fallback", "mockCode": 503}, {"name": "mark", "kind": "Marker"}]}`, nil, Kind)
+		"filters": [{"name": "degrade", "kind": "Fallback", "mockCode": 503}, {"name": "mark", "kind": "Marker"}]}`, Kind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,8 +76,5 @@ func TestPipelineResponseNotFound(t *testing.T) {
 	if resp := ctx.Response(); resp == nil || string(resp.Header.Peek("X-Marker")) != "mark" {
 		t.Fatalf("responseNotFound did not jump: %v", resp)
 	}
-	if _, err := pipetest.New(t, `{"flow": [{"filter": "d", "jumpIf": {"fallen": "END"}}], "filters": [{"name": "d", "kind": "Fallback", "mockCode": 500}]}`, nil, Kind); err == nil ||
-		!strings.Contains(err.Error(), `does not declare result "fallen"`) {
-		t.Fatalf("an undeclared result must be refused: %v", err)
-	}
+	filtertest.RefuseUndeclaredResult(t, `{"name": "d", "kind": "Fallback", "mockCode": 500}`, "d", "fallen", Kind)
 }

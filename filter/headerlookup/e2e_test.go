@@ -4,19 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/internal/filtertest"
 	"github.com/gatewright/gatewright/filter/proxy"
 	"github.com/gatewright/gatewright/gateway"
-	"github.com/gatewright/gatewright/gateway/httpserver"
-	"github.com/gatewright/gatewright/pipeline"
-	"github.com/gatewright/gatewright/registry"
 )
 
 // TestThroughGateway runs a real gateway whose pipeline looks tenants up
@@ -24,7 +20,7 @@ import (
 // it received; the data is written to the store while it runs.
 func TestThroughGateway(t *testing.T) {
 	up := planEcho(t)
-	port := freePort(t)
+	port := filtertest.FreePort(t)
 	docs := fmt.Sprintf(`
 kind: Pipeline
 name: tenants
@@ -46,23 +42,9 @@ rules:
   - pathPrefix: /
     backend: tenants
 `, up, port)
-	reg := registry.New()
-	reg.Register(registry.ObjectClass, httpserver.Kind)
-	reg.Register(registry.ObjectClass, pipeline.Kind)
-	reg.Register(registry.FilterClass, proxy.Kind)
-	reg.Register(registry.FilterClass, Kind)
-	g, err := gateway.New(gateway.WithDataDir(t.TempDir()), gateway.WithRegistry(reg), gateway.WithAPIAddr("off"),
-		gateway.WithTrafficIP("127.0.0.1"), gateway.WithLogger(slog.New(slog.DiscardHandler)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if err := g.Start(ctx); err != nil {
-		_ = g.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = g.Close() })
+	g := filtertest.StartGateway(ctx, t, []*filter.Kind{proxy.Kind, Kind}, gateway.WithTrafficIP("127.0.0.1"))
 	put := func(key, value string) {
 		t.Helper()
 		if _, err := g.Store().Put(ctx, "data/"+key, []byte(value)); err != nil {
@@ -171,23 +153,7 @@ func fetchPlan(t *testing.T, url, tenant string) string {
 // planEcho is an upstream that answers with the X-Plan and X-Quota it
 // received.
 func planEcho(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return filtertest.Upstream(t, func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "plan=%s quota=%s", r.Header.Get("X-Plan"), r.Header.Get("X-Quota"))
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + ln.Addr().String()
-}
-
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	})
 }

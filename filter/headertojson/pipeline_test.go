@@ -2,14 +2,11 @@ package headertojson
 
 import (
 	"io"
-	"net"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/internal/filtertest"
-	"github.com/gatewright/gatewright/filter/internal/pipetest"
 	"github.com/gatewright/gatewright/filter/proxy"
 	"github.com/valyala/fasthttp"
 )
@@ -17,27 +14,20 @@ import (
 // echoUpstream answers with the request body and its Content-Type and
 // Content-Length as headers.
 func echoUpstream(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return filtertest.Upstream(t, func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		w.Header().Set("X-Seen-Content-Type", r.Header.Get("Content-Type"))
 		w.Header().Set("X-Seen-Length", r.Header.Get("Content-Length"))
 		_, _ = w.Write(b)
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + ln.Addr().String()
+	})
 }
 
 func TestThroughProxy(t *testing.T) {
-	p, err := pipetest.New(t, `{
+	p, err := filtertest.NewPipeline(t, `{
 		"flow": [{"filter": "h2j", "jumpIf": {"jsonEncodeDecodeErr": "bad", "bodyReadErr": "bad"}}, {"filter": "up"}, {"filter": "END"}, {"filter": "bad"}],
 		"filters": [{"name": "h2j", "kind": "HeaderToJSON", "headerMap": [{"header": "X-User-Id", "json": "userId"}]},
 		            {"name": "up", "kind": "Proxy", "pools": [{"servers": [{"url": "`+echoUpstream(t)+`"}]}]},
-		            {"name": "bad", "kind": "Marker"}]}`, nil, Kind, proxy.Kind)
+		            {"name": "bad", "kind": "Marker"}]}`, Kind, proxy.Kind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,8 +55,5 @@ func TestThroughProxy(t *testing.T) {
 	if string(resp.Header.Peek("X-Marker")) != "bad" {
 		t.Fatalf("invalid JSON must jump to bad: %d %q", resp.StatusCode(), resp.Body())
 	}
-	if _, err := pipetest.New(t, `{"flow": [{"filter": "h", "jumpIf": {"jsonError": "END"}}], "filters": [{"name": "h", "kind": "HeaderToJSON", "headerMap": [{"header": "X-A", "json": "a"}]}]}`, nil, Kind); err == nil ||
-		!strings.Contains(err.Error(), `does not declare result "jsonError"`) {
-		t.Fatalf("an undeclared result must be refused: %v", err)
-	}
+	filtertest.RefuseUndeclaredResult(t, `{"name": "h", "kind": "HeaderToJSON", "headerMap": [{"header": "X-A", "json": "a"}]}`, "h", "jsonError", Kind)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/internal/adapt"
+	"github.com/gatewright/gatewright/filter/internal/timerpool"
 )
 
 // KindName is the Mock filter's kind name.
@@ -30,7 +31,7 @@ type Mock struct {
 	filter.Base
 	rules  []*rule
 	err    error // from compiling the spec; reported by Validate and Init
-	timers timerPool
+	timers timerpool.Pool
 }
 
 var _ filter.Filter = (*Mock)(nil)
@@ -80,7 +81,7 @@ func (m *Mock) Handle(ctx *filter.Context) string {
 		}
 		r.write(ctx.NewResponse().Response)
 		if r.delay > 0 {
-			m.timers.wait(ctx, r.delay)
+			m.timers.Wait(ctx, r.delay)
 		}
 		return ResultMocked
 	}

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gatewright/gatewright/filter/internal/backend"
 	"github.com/valyala/fasthttp"
 )
 
@@ -35,18 +36,11 @@ type healthCheck struct {
 	headers  [][2]string
 	auth     string
 	ranges   [][2]int
-	hdrMatch []headerCheck
+	hdrMatch []backend.HeaderCheck
 	bodyText []byte
 	bodyRe   *regexp.Regexp
 	// fingerprint identifies the check's settings.
 	fingerprint string
-}
-
-// headerCheck is one reply header condition.
-type headerCheck struct {
-	name  string
-	value string
-	re    *regexp.Regexp
 }
 
 // newHealthCheck compiles a validated spec.
@@ -94,13 +88,9 @@ func newHealthCheck(spec *HealthCheckSpec) (*healthCheck, error) {
 			h.ranges = m.StatusCodes
 		}
 		for _, hm := range m.Headers {
-			hc := headerCheck{name: hm.Name, value: hm.Value}
-			if hm.Type == "regexp" {
-				re, err := regexp.Compile(hm.Value)
-				if err != nil {
-					return nil, err
-				}
-				hc.re = re
+			hc, err := backend.NewHeaderCheck(hm.Name, hm.Value, hm.Type == "regexp")
+			if err != nil {
+				return nil, err
 			}
 			h.hdrMatch = append(h.hdrMatch, hc)
 		}
@@ -139,13 +129,9 @@ type healthState struct {
 	probe    *fasthttp.HostClient
 	probeURL string
 
-	mu        sync.Mutex
-	owners    []uint64
-	fails     int
-	passes    int
-	probes    uint64
-	lastProbe time.Time
-	lastError string
+	mu      sync.Mutex
+	owners  []uint64
+	history backend.ProbeHistory
 }
 
 // newHealthState creates the health state of a server, holding one
@@ -243,30 +229,14 @@ func (st *healthState) record(gen uint64, hc *healthCheck, err error, at time.Ti
 	if st.ownerLocked() != gen {
 		return
 	}
-	st.probes++
-	st.lastProbe = at
-	if err == nil {
-		st.lastError = ""
-		st.fails = 0
-		st.passes++
-		if st.passes >= hc.passes {
-			st.healthy.Store(true)
-		}
-		return
-	}
-	st.lastError = err.Error()
-	st.passes = 0
-	st.fails++
-	if st.fails >= hc.fails {
-		st.healthy.Store(false)
-	}
+	st.history.Record(err, at, hc.fails, hc.passes, &st.healthy)
 }
 
 // snapshot returns the state for status.
 func (st *healthState) snapshot() (fails int, probes uint64, last time.Time, lastErr string) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return st.fails, st.probes, st.lastProbe, st.lastError
+	return st.history.Snapshot()
 }
 
 // probeOnce sends one probe and checks the reply.
@@ -293,25 +263,13 @@ func (h *healthCheck) probeOnce(st *healthState) error {
 	if err := st.probe.DoTimeout(req, resp, h.timeout); err != nil {
 		return err
 	}
-	code := resp.StatusCode()
-	ok := false
-	for _, r := range h.ranges {
-		if code >= r[0] && code <= r[1] {
-			ok = true
-			break
-		}
+	if err := backend.CheckStatus(resp.StatusCode(), h.ranges); err != nil {
+		return err
 	}
-	if !ok {
-		return fmt.Errorf("status %d is not in %v", code, h.ranges)
-	}
-	for _, hm := range h.hdrMatch {
-		v := resp.Header.Peek(hm.name)
-		if hm.re != nil {
-			if !hm.re.Match(v) {
-				return fmt.Errorf("header %s %q does not match %q", hm.name, v, hm.value)
-			}
-		} else if string(v) != hm.value {
-			return fmt.Errorf("header %s is %q, want %q", hm.name, v, hm.value)
+	for i := range h.hdrMatch {
+		hm := &h.hdrMatch[i]
+		if err := hm.Check(string(resp.Header.Peek(hm.Name))); err != nil {
+			return err
 		}
 	}
 	if h.bodyRe != nil && !h.bodyRe.Match(resp.Body()) {
@@ -357,17 +315,7 @@ func (c *healthChecker) close() {
 
 // run probes every interval until stopped.
 func (c *healthChecker) run() {
-	defer close(c.done)
-	ticker := time.NewTicker(c.check.interval)
-	defer ticker.Stop()
-	for {
-		c.round()
-		select {
-		case <-c.stop:
-			return
-		case <-ticker.C:
-		}
-	}
+	backend.ProbeLoop(c.check.interval, c.stop, c.done, c.round)
 }
 
 // round probes the owned states concurrently and waits for the results.

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"sync/atomic"
 
+	"github.com/gatewright/gatewright/filter/internal/backend"
 	"github.com/gatewright/gatewright/protocols/httpprot"
 	"github.com/valyala/fasthttp"
 )
@@ -79,11 +80,11 @@ func (b *balancer) pick(req *httpprot.Request) *server {
 	case lbWeightedRandom:
 		return b.weighted()
 	case lbIPHash:
-		i = uint64(hashBytes(req.RealIPBytes()))
+		i = uint64(backend.HashBytes(req.RealIPBytes()))
 	case lbHeaderHash:
-		i = uint64(hashBytes(req.Header.PeekBytes(b.hashKey)))
+		i = uint64(backend.HashBytes(req.Header.PeekBytes(b.hashKey)))
 	case lbCookieHash:
-		i = uint64(hashBytes(req.Header.Peek(fasthttp.HeaderCookie)))
+		i = uint64(backend.HashBytes(req.Header.Peek(fasthttp.HeaderCookie)))
 	}
 	if s := b.servers[i%n]; s.healthy() {
 		return s

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gatewright/gatewright/filter/internal/adapt"
+	"github.com/gatewright/gatewright/filter/internal/backend"
 	"github.com/gatewright/gatewright/protocols/httpprot"
 )
 
@@ -64,9 +65,9 @@ func newRequestMatcher(spec *RequestMatcherSpec) (*requestMatcher, error) {
 func (m *requestMatcher) match(req *httpprot.Request) bool {
 	switch m.policy {
 	case matchIPHash:
-		return hashBytes(req.RealIPBytes())%1000 < m.permil
+		return backend.HashBytes(req.RealIPBytes())%1000 < m.permil
 	case matchHeaderHash:
-		return hashBytes(req.Header.PeekBytes(m.hashKey))%1000 < m.permil
+		return backend.HashBytes(req.Header.PeekBytes(m.hashKey))%1000 < m.permil
 	case matchRandom:
 		return rand.Uint32N(1000) < m.permil
 	}
@@ -101,14 +102,4 @@ func methodIn(method []byte, methods []string) bool {
 		}
 	}
 	return false
-}
-
-// hashBytes is 32-bit FNV-1a.
-func hashBytes(b []byte) uint32 {
-	h := uint32(2166136261)
-	for _, c := range b {
-		h ^= uint32(c)
-		h *= 16777619
-	}
-	return h
 }

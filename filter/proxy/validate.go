@@ -4,34 +4,21 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/gatewright/gatewright/filter/internal/adapt"
+	"github.com/gatewright/gatewright/filter/internal/backend"
 	"github.com/gatewright/gatewright/registry"
 )
 
 // Validate checks the rules the schema cannot express: one main pool, well
 // formed server URLs, weights all or none, policy-specific fields.
 func (s *Spec) Validate() error {
-	mains := 0
-	for i, p := range s.Pools {
-		path := "pools[" + strconv.Itoa(i) + "]"
-		if p == nil {
-			return fieldError(path, "must be an object")
-		}
-		if p.Filter == nil {
-			mains++
-		}
-		if err := p.validate(); err != nil {
-			return adapt.At(path, err)
-		}
-	}
-	if mains != 1 {
-		return fieldError("pools", "exactly one pool without filter (the main pool) is required, found %d", mains)
+	if err := backend.CheckPools(s.Pools, (*PoolSpec).isMain, (*PoolSpec).validate); err != nil {
+		return err
 	}
 	if s.MirrorPool != nil {
 		if s.MirrorPool.Filter == nil {
@@ -55,26 +42,13 @@ func (s *Spec) Validate() error {
 	return nil
 }
 
+// isMain reports whether the pool is the main pool: it has no filter.
+func (p *PoolSpec) isMain() bool { return p.Filter == nil }
+
 // validate checks one pool.
 func (p *PoolSpec) validate() error {
-	if len(p.Servers) == 0 {
-		return fieldError("servers", "at least one server is required")
-	}
-	weighted := 0
-	for i, srv := range p.Servers {
-		path := "servers[" + strconv.Itoa(i) + "]"
-		if srv == nil {
-			return fieldError(path, "must be an object")
-		}
-		if _, err := parseServerURL(srv.URL); err != nil {
-			return fieldError(path+".url", "%v", err)
-		}
-		if srv.Weight > 0 {
-			weighted++
-		}
-	}
-	if weighted != 0 && weighted != len(p.Servers) {
-		return fieldError("servers", "weights must be given to all servers or to none (%d of %d have one)", weighted, len(p.Servers))
+	if err := backend.CheckServers(p.Servers, serverFields, checkServerURL); err != nil {
+		return err
 	}
 	if len(p.ServerTags) > 0 && len(p.taggedServers()) == 0 {
 		return fieldError("serverTags", "no server has any of the tags %v", p.ServerTags)
@@ -177,28 +151,14 @@ func (m *MemoryCacheSpec) validate() error {
 
 // taggedServers returns the servers kept by serverTags.
 func (p *PoolSpec) taggedServers() []*ServerSpec {
-	if len(p.ServerTags) == 0 {
-		return p.Servers
-	}
-	var out []*ServerSpec
-	for _, s := range p.Servers {
-		if hasAnyTag(s.Tags, p.ServerTags) {
-			out = append(out, s)
-		}
-	}
-	return out
+	return backend.Tagged(p.Servers, serverTags, p.ServerTags)
 }
 
-func hasAnyTag(tags, wanted []string) bool {
-	for _, t := range tags {
-		for _, w := range wanted {
-			if t == w {
-				return true
-			}
-		}
-	}
-	return false
-}
+// serverFields returns what backend.CheckServers checks of a server.
+func serverFields(s *ServerSpec) (string, int) { return s.URL, s.Weight }
+
+// serverTags returns a server's tags for backend.Tagged.
+func serverTags(s *ServerSpec) []string { return s.Tags }
 
 // healthCheck returns the pool's health check, or the deprecated one under
 // loadBalance, or nil.
@@ -343,43 +303,18 @@ func (u *serverURL) addr(p int) string {
 
 // parseServerURL checks and parses http(s)://host[:port].
 func parseServerURL(raw string) (*serverURL, error) {
-	u, err := url.Parse(raw)
+	u, err := backend.ParseURL(raw, "http(s)://host[:port]", backend.Scheme{Name: "http"}, backend.Scheme{Name: "https", TLS: true})
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a URL: %v", raw, err)
+		return nil, err
 	}
-	out := &serverURL{}
-	switch u.Scheme {
-	case "http":
-		out.port = 80
-	case "https":
-		out.tls = true
-		out.port = 443
-	default:
-		return nil, fmt.Errorf("%q: scheme must be http or https", raw)
-	}
-	if u.User != nil {
-		return nil, fmt.Errorf("%q: user info is not allowed in a server URL", raw)
-	}
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return nil, fmt.Errorf("%q: must be http(s)://host[:port] without path, query or fragment", raw)
-	}
-	out.hostname = u.Hostname()
-	if out.hostname == "" {
-		return nil, fmt.Errorf("%q: host is missing", raw)
-	}
-	if p := u.Port(); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 65535 {
-			return nil, fmt.Errorf("%q: port must be 1-65535", raw)
-		}
-		out.port = n
-	} else if strings.HasSuffix(u.Host, ":") {
-		return nil, fmt.Errorf("%q: empty port", raw)
-	}
-	out.host = u.Host
-	_, ipErr := netip.ParseAddr(out.hostname)
-	out.isIP = ipErr == nil
-	return out, nil
+	_, ipErr := netip.ParseAddr(u.Hostname)
+	return &serverURL{tls: u.TLS, host: u.Host, hostname: u.Hostname, port: u.Port, isIP: ipErr == nil}, nil
+}
+
+// checkServerURL reports why raw is not a server URL, or nil.
+func checkServerURL(raw string) error {
+	_, err := parseServerURL(raw)
+	return err
 }
 
 // fieldError returns a registry.FieldError at path.

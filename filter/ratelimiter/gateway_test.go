@@ -4,21 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
-	"math"
-	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/gatewright/gatewright/filter"
+	"github.com/gatewright/gatewright/filter/internal/filtertest"
 	"github.com/gatewright/gatewright/filter/proxy"
 	"github.com/gatewright/gatewright/filter/ratelimiter"
-	"github.com/gatewright/gatewright/gateway"
-	"github.com/gatewright/gatewright/gateway/httpserver"
-	"github.com/gatewright/gatewright/pipeline"
-	"github.com/gatewright/gatewright/registry"
 )
 
 // upstream is a real HTTP server on 127.0.0.1 that counts its requests.
@@ -29,17 +24,11 @@ type upstream struct {
 
 func startUpstream(t *testing.T) *upstream {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &upstream{url: "http://" + ln.Addr().String()}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	u := &upstream{}
+	u.url = filtertest.Upstream(t, func(w http.ResponseWriter, r *http.Request) {
 		u.hits.Add(1)
 		_, _ = io.WriteString(w, "upstream")
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	})
 	return u
 }
 
@@ -49,24 +38,10 @@ func startUpstream(t *testing.T) *upstream {
 // the base URL.
 func startGateway(t *testing.T, pipelineDoc string) string {
 	t.Helper()
-	reg := registry.New()
-	reg.Register(registry.ObjectClass, httpserver.Kind)
-	reg.Register(registry.ObjectClass, pipeline.Kind)
-	reg.Register(registry.FilterClass, ratelimiter.Kind)
-	reg.Register(registry.FilterClass, proxy.Kind)
-	g, err := gateway.New(gateway.WithDataDir(t.TempDir()), gateway.WithRegistry(reg), gateway.WithAPIAddr("off"),
-		gateway.WithLogger(slog.New(slog.DiscardHandler)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := g.Start(ctx); err != nil {
-		_ = g.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = g.Close() })
-	port := freePort(t)
+	g := filtertest.StartGateway(ctx, t, []*filter.Kind{ratelimiter.Kind, proxy.Kind})
+	port := filtertest.FreePort(t)
 	docs := fmt.Sprintf("kind: HTTPServer\nname: edge\nport: %d\naddress: 127.0.0.1\nrules: [{paths: [{pathPrefix: /, backend: limited}]}]\n---\n%s", port, pipelineDoc)
 	if _, err := g.Apply(ctx, []byte(docs)); err != nil {
 		t.Fatal(err)
@@ -83,16 +58,6 @@ func startGateway(t *testing.T, pipelineDoc string) string {
 		}
 	}
 	return fmt.Sprintf("http://127.0.0.1:%d", port)
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // get sends a GET with headers (name, value pairs) and returns the status.
@@ -136,10 +101,34 @@ filters:
    defaultPolicyRef: p, urls: [{url: {prefix: /}}]}
 - {name: up, kind: Proxy, pools: [{servers: [{url: %q}]}]}
 `, permits, period, up.url))
+	// A starved machine (CI runs packages side by side on few cores) can
+	// leave periods without a request in flight, whose permits are then
+	// rightly lost: too few admitted is retried, up to three runs. Too
+	// many admitted, or a limited request reaching the upstream, fails at
+	// once.
+	var short string
+	for attempt := 1; attempt <= 3; attempt++ {
+		short = measureRate(t, base, up, permits, period, duration, clients)
+		if short == "" {
+			return
+		}
+		t.Logf("run %d: %s", attempt, short)
+	}
+	t.Fatal(short)
+}
+
+// measureRate drives clients concurrent clients against base for duration
+// and checks the admitted count against the configured rate. It fails the
+// test on errors and on over-admission, and returns a description when
+// fewer requests than the rate allows were admitted ("" when within
+// bounds).
+func measureRate(t *testing.T, base string, up *upstream, permits int, period, duration time.Duration, clients int) string {
+	t.Helper()
 	tr := &http.Transport{MaxIdleConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
 	c := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 
+	hitsBefore := up.hits.Load()
 	var admitted, limited, other atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -176,15 +165,20 @@ filters:
 	if other.Load() != 0 {
 		t.Fatalf("%d requests failed or got another status", other.Load())
 	}
-	if n := up.hits.Load(); n != admitted.Load() {
+	if n := up.hits.Load() - hitsBefore; n != admitted.Load() {
 		t.Fatalf("the upstream saw %d requests, the clients %d admitted: limited requests must not reach it", n, admitted.Load())
 	}
 	if limited.Load() < admitted.Load() {
 		t.Fatalf("the load did not exceed the limit (%d limited, %d admitted): the test proves nothing", limited.Load(), admitted.Load())
 	}
-	if tolerance := 0.05*want + permits; math.Abs(got-want) > tolerance {
-		t.Fatalf("admitted %.0f over %v, want %.0f ± %.0f (5%% plus one period's permits)", got, elapsed, want, tolerance)
+	tolerance := 0.05*want + float64(permits)
+	if got > want+tolerance {
+		t.Fatalf("admitted %.0f over %v, want at most %.0f + %.0f (5%% plus one period's permits)", got, elapsed, want, tolerance)
 	}
+	if got < want-tolerance {
+		return fmt.Sprintf("admitted %.0f over %v, want %.0f - %.0f at least (5%% plus one period's permits)", got, elapsed, want, tolerance)
+	}
+	return ""
 }
 
 func TestGatewayPerClientIP(t *testing.T) {

@@ -1,54 +1,23 @@
 package ratelimiter
 
 import (
-	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/internal/filtertest"
-	"github.com/gatewright/gatewright/pipeline"
-	"github.com/gatewright/gatewright/registry"
-	"github.com/gatewright/gatewright/supervisor"
 	"github.com/valyala/fasthttp"
 )
 
-// newPipeline builds and starts a Pipeline from its JSON fields with a
-// registry holding RateLimiter and Marker.
-func newPipeline(t *testing.T, fields string) (*pipeline.Pipeline, error) {
-	t.Helper()
-	reg := registry.New()
-	reg.Register(registry.ObjectClass, pipeline.Kind)
-	reg.Register(registry.FilterClass, Kind)
-	reg.Register(registry.FilterClass, filtertest.MarkerKind)
-	ent, err := reg.Lookup(registry.ObjectClass, pipeline.KindName)
-	if err != nil {
-		return nil, err
-	}
-	body, err := ent.DecodeSpec([]byte(fields))
-	if err != nil {
-		return nil, err
-	}
-	obj, err := pipeline.Kind.New(&supervisor.Spec{Kind: pipeline.KindName, Name: "p", Body: body}, &supervisor.Env{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return nil, err
-	}
-	if err := obj.Init(); err != nil {
-		return nil, err
-	}
-	t.Cleanup(func() { _ = obj.Close() })
-	return obj.(*pipeline.Pipeline), nil
-}
-
 func TestPipelineJumpOnRateLimited(t *testing.T) {
-	p, err := newPipeline(t, `{
+	p, err := filtertest.NewPipeline(t, `{
 		"flow": [{"filter": "limit", "jumpIf": {"rateLimited": "sorry"}}, {"filter": "passed"}, {"filter": "END"}, {"filter": "sorry"}],
 		"filters": [
 			{"name": "limit", "kind": "RateLimiter", "policies": [{"name": "p", "limitForPeriod": 1, "limitRefreshPeriod": "1h", "timeoutDuration": "0s"}],
 			 "defaultPolicyRef": "p", "urls": [{"url": {"prefix": "/"}}]},
 			{"name": "passed", "kind": "Marker"},
 			{"name": "sorry", "kind": "Marker"}
-		]}`)
+		]}`, Kind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,12 +43,12 @@ func TestPipelineJumpOnRateLimited(t *testing.T) {
 }
 
 func TestPipelineRateLimitedEndsUnhandled(t *testing.T) {
-	p, err := newPipeline(t, `{
+	p, err := filtertest.NewPipeline(t, `{
 		"flow": [{"filter": "limit"}, {"filter": "after"}],
 		"filters": [
 			{"name": "limit", "kind": "RateLimiter", "policies": [{"name": "p", "limitForPeriod": 1, "limitRefreshPeriod": "1h", "timeoutDuration": "0s"}],
 			 "defaultPolicyRef": "p", "urls": [{"url": {"prefix": "/"}}]},
-			{"name": "after", "kind": "Marker"}]}`)
+			{"name": "after", "kind": "Marker"}]}`, Kind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +76,7 @@ func TestPipelineRejects(t *testing.T) {
 		{`{"filters": [{"name": "l", "kind": "RateLimiter", "policies": [{"name": "p"}], "urls": [{"url": {"prefix": "/"}, "policyRef": "q"}]}]}`,
 			`filters[0] "l": urls[0].policyRef: policy "q" is not defined`},
 	} {
-		if _, err := newPipeline(t, tc.fields); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := filtertest.NewPipeline(t, tc.fields, Kind); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("err = %v, want it to contain %q", err, tc.want)
 		}
 	}

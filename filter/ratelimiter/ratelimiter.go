@@ -7,6 +7,7 @@ import (
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/internal/adapt"
+	"github.com/gatewright/gatewright/filter/internal/timerpool"
 	"github.com/valyala/fasthttp"
 )
 
@@ -45,7 +46,7 @@ type RateLimiter struct {
 	filter.Base
 	rules  []*rule
 	err    error // from compiling the spec; reported by Validate and Init
-	timers timerPool
+	timers timerpool.Pool
 }
 
 var _ filter.Filter = (*RateLimiter)(nil)
@@ -148,7 +149,7 @@ func (rl *RateLimiter) Handle(ctx *filter.Context) string {
 		}
 		if wait > 0 {
 			r.state.delayed.Add(1)
-			rl.timers.wait(ctx, wait)
+			rl.timers.Wait(ctx, wait)
 		}
 		r.state.admitted.Add(1)
 		return ""

@@ -1,19 +1,17 @@
 package redirector
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/gatewright/gatewright/filter/internal/filtertest"
-	"github.com/gatewright/gatewright/filter/internal/pipetest"
 	"github.com/valyala/fasthttp"
 )
 
 func TestPipelineJumpOnRedirected(t *testing.T) {
-	p, err := pipetest.New(t, `{
+	p, err := filtertest.NewPipeline(t, `{
 		"flow": [{"filter": "legacy", "jumpIf": {"redirected": "mark"}}, {"filter": "backend"}, {"filter": "END"}, {"filter": "mark"}],
 		"filters": [{"name": "legacy", "kind": "Redirector", "match": "^/old$", "matchPart": "path", "replacement": "/new"},
-		            {"name": "backend", "kind": "Marker"}, {"name": "mark", "kind": "Marker"}]}`, nil, Kind)
+		            {"name": "backend", "kind": "Marker"}, {"name": "mark", "kind": "Marker"}]}`, Kind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,8 +29,5 @@ func TestPipelineJumpOnRedirected(t *testing.T) {
 		}
 		ctx.Finish()
 	}
-	if _, err := pipetest.New(t, `{"flow": [{"filter": "r", "jumpIf": {"redirect": "END"}}], "filters": [{"name": "r", "kind": "Redirector", "match": "a", "replacement": "b"}]}`, nil, Kind); err == nil ||
-		!strings.Contains(err.Error(), `does not declare result "redirect"`) {
-		t.Fatalf("an undeclared result must be refused: %v", err)
-	}
+	filtertest.RefuseUndeclaredResult(t, `{"name": "r", "kind": "Redirector", "match": "a", "replacement": "b"}`, "r", "redirect", Kind)
 }

@@ -5,19 +5,16 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gatewright/gatewright/filter"
+	"github.com/gatewright/gatewright/filter/internal/filtertest"
 	"github.com/gatewright/gatewright/filter/proxy"
 	"github.com/gatewright/gatewright/filter/validator"
-	"github.com/gatewright/gatewright/gateway"
-	"github.com/gatewright/gatewright/gateway/httpserver"
 	"github.com/gatewright/gatewright/pipeline"
-	"github.com/gatewright/gatewright/registry"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -25,26 +22,9 @@ import (
 // header it received.
 func startUpstream(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return filtertest.Upstream(t, func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "user=%s", r.Header.Get(validator.HeaderAuthUser))
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + ln.Addr().String()
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	})
 }
 
 func hash(t *testing.T, password string) string {
@@ -60,23 +40,9 @@ func hash(t *testing.T, password string) string {
 // its users from the store (ETCD mode), and changes the users in the
 // store while it serves.
 func TestGatewayBasicAuthFromStore(t *testing.T) {
-	reg := registry.New()
-	reg.Register(registry.ObjectClass, httpserver.Kind)
-	reg.Register(registry.ObjectClass, pipeline.Kind)
-	reg.Register(registry.FilterClass, validator.Kind)
-	reg.Register(registry.FilterClass, proxy.Kind)
-	g, err := gateway.New(gateway.WithDataDir(t.TempDir()), gateway.WithRegistry(reg), gateway.WithAPIAddr("off"),
-		gateway.WithLogger(slog.New(slog.DiscardHandler)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if err := g.Start(ctx); err != nil {
-		_ = g.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = g.Close() })
+	g := filtertest.StartGateway(ctx, t, []*filter.Kind{validator.Kind, proxy.Kind})
 
 	put := func(key, value string) {
 		t.Helper()
@@ -90,7 +56,7 @@ func TestGatewayBasicAuthFromStore(t *testing.T) {
 	put("users/broken", "password: plain\n")
 	put("other/mallory", "key: mallory\npassword: "+hash(t, "x")+"\n")
 
-	port := freePort(t)
+	port := filtertest.FreePort(t)
 	docs := fmt.Sprintf(`
 kind: HTTPServer
 name: edge

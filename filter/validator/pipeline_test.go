@@ -1,53 +1,22 @@
 package validator
 
 import (
-	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/internal/filtertest"
-	"github.com/gatewright/gatewright/pipeline"
-	"github.com/gatewright/gatewright/registry"
-	"github.com/gatewright/gatewright/supervisor"
 	"github.com/valyala/fasthttp"
 )
 
-// newPipeline builds and starts a Pipeline from its JSON fields with a
-// registry holding Validator and Marker.
-func newPipeline(t *testing.T, fields string) (*pipeline.Pipeline, error) {
-	t.Helper()
-	reg := registry.New()
-	reg.Register(registry.ObjectClass, pipeline.Kind)
-	reg.Register(registry.FilterClass, Kind)
-	reg.Register(registry.FilterClass, filtertest.MarkerKind)
-	ent, err := reg.Lookup(registry.ObjectClass, pipeline.KindName)
-	if err != nil {
-		return nil, err
-	}
-	body, err := ent.DecodeSpec([]byte(fields))
-	if err != nil {
-		return nil, err
-	}
-	obj, err := pipeline.Kind.New(&supervisor.Spec{Kind: pipeline.KindName, Name: "p", Body: body}, &supervisor.Env{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return nil, err
-	}
-	if err := obj.Init(); err != nil {
-		return nil, err
-	}
-	t.Cleanup(func() { _ = obj.Close() })
-	return obj.(*pipeline.Pipeline), nil
-}
-
 func TestPipelineJumpOnInvalid(t *testing.T) {
-	p, err := newPipeline(t, `{
+	p, err := filtertest.NewPipeline(t, `{
 		"flow": [{"filter": "auth", "jumpIf": {"invalid": "denied"}}, {"filter": "passed"}, {"filter": "END"}, {"filter": "denied"}],
 		"filters": [
 			{"name": "auth", "kind": "Validator", "headers": {"X-Api-Key": {"regexp": "^k_[a-z]+$"}}},
 			{"name": "passed", "kind": "Marker"},
 			{"name": "denied", "kind": "Marker"}
-		]}`)
+		]}`, Kind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,9 +46,9 @@ func TestPipelineJumpOnInvalid(t *testing.T) {
 }
 
 func TestPipelineInvalidEndsUnhandled(t *testing.T) {
-	p, err := newPipeline(t, `{
+	p, err := filtertest.NewPipeline(t, `{
 		"flow": [{"filter": "auth"}, {"filter": "after"}],
-		"filters": [{"name": "auth", "kind": "Validator", "headers": {"X-A": {"values": ["1"]}}}, {"name": "after", "kind": "Marker"}]}`)
+		"filters": [{"name": "auth", "kind": "Validator", "headers": {"X-A": {"values": ["1"]}}}, {"name": "after", "kind": "Marker"}]}`, Kind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +73,7 @@ func TestPipelineRejects(t *testing.T) {
 		{`{"filters": [{"name": "v", "kind": "Validator", "jwt": {"algorithm": "HS256"}}]}`,
 			`filters[0] "v": jwt.secret: is required for HS256`},
 	} {
-		if _, err := newPipeline(t, tc.fields); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := filtertest.NewPipeline(t, tc.fields, Kind); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("err = %v, want it to contain %q", err, tc.want)
 		}
 	}

@@ -3,7 +3,6 @@ package validator
 import (
 	"encoding/hex"
 	"encoding/json"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -26,25 +25,10 @@ func TestSpecRoundTrip(t *testing.T) {
 		           "insecureTls": true, "timeout": "2s"}},
 		"basicAuth": {"mode": "ETCD", "etcdPrefix": "/users", "refreshInterval": "1m"}
 	}`
-	body, err := filtertest.Decode(Kind, full)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := body.(*Spec)
+	s := filtertest.RoundTrip(t, filtertest.Decoder(Kind), full).(*Spec)
 	if s.JWT.Leeway.D().Seconds() != 30 || s.Signature.TTL.D().Minutes() != 5 || s.BasicAuth.storePrefix() != "users/" ||
 		s.OAuth2.TokenIntrospect.timeout().Seconds() != 2 || s.Headers["X-Env"].Values[1] != "b" {
 		t.Fatalf("decoded %+v", s)
-	}
-	js, err := json.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := filtertest.Decode(Kind, string(js))
-	if err != nil {
-		t.Fatalf("re-decoding %s: %v", js, err)
-	}
-	if !reflect.DeepEqual(s, again) {
-		t.Fatalf("round trip changed the spec:\n%+v\n%+v", s, again)
 	}
 }
 
@@ -68,7 +52,7 @@ func TestSpecEasegressExamples(t *testing.T) {
 func TestSpecInvalid(t *testing.T) {
 	rsaPub := hex.EncodeToString(publicPEM(t, signingKey(t, "RS256", "main")))
 	ecPub := hex.EncodeToString(publicPEM(t, signingKey(t, "ES256", "main")))
-	for _, tc := range []struct{ name, spec, want string }{
+	filtertest.RunInvalid(t, filtertest.Decoder(Kind), []filtertest.InvalidSpec{
 		{"nothing to check", `{}`, "configure at least one of headers, jwt, signature, oauth2 and basicAuth"},
 		{"unknown field", `{"headers": {"X-A": {"values": ["a"]}}, "cors": {}}`, `unknown field "cors"`},
 		{"header without rule", `{"headers": {"X-A": {}}}`, "headers.X-A: set values or regexp"},
@@ -107,14 +91,7 @@ func TestSpecInvalid(t *testing.T) {
 		{"basicAuth LDAP", `{"basicAuth": {"mode": "LDAP", "ldap": {"host": "ldap", "port": 389, "baseDN": "dc=x", "uid": "cn"}}}`, "basicAuth.mode: LDAP is not supported by gatewright"},
 		{"basicAuth prefix in FILE", `{"basicAuth": {"mode": "FILE", "etcdPrefix": "x"}}`, "basicAuth.etcdPrefix: is for ETCD mode"},
 		{"basicAuth refresh", `{"basicAuth": {"mode": "FILE", "refreshInterval": "1ms"}}`, "basicAuth.refreshInterval: must be at least 100ms"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := filtertest.Decode(Kind, tc.spec)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
-			}
-		})
-	}
+	})
 }
 
 func TestSecretsAreTagged(t *testing.T) {

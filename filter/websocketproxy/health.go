@@ -5,13 +5,13 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/fasthttp/websocket"
+	"github.com/gatewright/gatewright/filter/internal/backend"
 	"github.com/gatewright/gatewright/filter/proxy"
 )
 
@@ -32,16 +32,11 @@ type healthChecker struct {
 
 // probeTarget is one server with its probes and probe history.
 type probeTarget struct {
-	srv   *server
-	http  *proxy.HTTPProbe
-	ws    *wsProbe
-	mu    sync.Mutex
-	fails int
-	// passes counts consecutive passes.
-	passes    int
-	probes    uint64
-	lastProbe time.Time
-	lastError string
+	srv     *server
+	http    *proxy.HTTPProbe
+	ws      *wsProbe
+	mu      sync.Mutex
+	history backend.ProbeHistory
 }
 
 // newHealthChecker compiles a validated health check for servers.
@@ -108,17 +103,7 @@ func (c *healthChecker) closeProbes() {
 
 // run probes every interval until stopped.
 func (c *healthChecker) run() {
-	defer close(c.done)
-	ticker := time.NewTicker(c.interval)
-	defer ticker.Stop()
-	for {
-		c.round()
-		select {
-		case <-c.stop:
-			return
-		case <-ticker.C:
-		}
-	}
+	backend.ProbeLoop(c.interval, c.stop, c.done, c.round)
 }
 
 // round probes every server concurrently and waits for the results.
@@ -153,30 +138,14 @@ func (t *probeTarget) probe() error {
 func (t *probeTarget) record(c *healthChecker, err error, at time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.probes++
-	t.lastProbe = at
-	if err == nil {
-		t.lastError = ""
-		t.fails = 0
-		t.passes++
-		if t.passes >= c.passes {
-			t.srv.healthy.Store(true)
-		}
-		return
-	}
-	t.lastError = err.Error()
-	t.passes = 0
-	t.fails++
-	if t.fails >= c.fails {
-		t.srv.healthy.Store(false)
-	}
+	t.history.Record(err, at, c.fails, c.passes, &t.srv.healthy)
 }
 
 // snapshot returns the probe history for status.
 func (t *probeTarget) snapshot() (fails int, probes uint64, last time.Time, lastErr string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.fails, t.probes, t.lastProbe, t.lastError
+	return t.history.Snapshot()
 }
 
 // wsProbe is a WebSocket handshake probe of one server.
@@ -184,15 +153,9 @@ type wsProbe struct {
 	url     string
 	header  http.Header
 	ranges  [][2]int
-	headers []headerCheck
+	headers []backend.HeaderCheck
 	timeout time.Duration
 	dialer  *websocket.Dialer
-}
-
-// headerCheck is one handshake reply header condition.
-type headerCheck struct {
-	name, value string
-	re          *regexp.Regexp
 }
 
 // newWSProbe compiles a validated WebSocket probe for the server at u.
@@ -228,13 +191,9 @@ func newWSProbe(spec *WSProbeSpec, u *serverURL, timeout time.Duration) (*wsProb
 			p.ranges = m.StatusCodes
 		}
 		for _, hm := range m.Headers {
-			hc := headerCheck{name: hm.Name, value: hm.Value}
-			if hm.Type == "regexp" {
-				re, err := regexp.Compile(hm.Value)
-				if err != nil {
-					return nil, fieldError("match.headers", "invalid regular expression: %v", err)
-				}
-				hc.re = re
+			hc, err := backend.NewHeaderCheck(hm.Name, hm.Value, hm.Type == "regexp")
+			if err != nil {
+				return nil, fieldError("match.headers", "invalid regular expression: %v", err)
 			}
 			p.headers = append(p.headers, hc)
 		}
@@ -258,25 +217,13 @@ func (p *wsProbe) probe() error {
 	if resp.Body != nil {
 		_ = resp.Body.Close()
 	}
-	code := resp.StatusCode
-	ok := false
-	for _, r := range p.ranges {
-		if code >= r[0] && code <= r[1] {
-			ok = true
-			break
-		}
+	if err := backend.CheckStatus(resp.StatusCode, p.ranges); err != nil {
+		return err
 	}
-	if !ok {
-		return fmt.Errorf("status %d is not in %v", code, p.ranges)
-	}
-	for _, hc := range p.headers {
-		v := resp.Header.Get(hc.name)
-		if hc.re != nil {
-			if !hc.re.MatchString(v) {
-				return fmt.Errorf("header %s %q does not match %q", hc.name, v, hc.value)
-			}
-		} else if v != hc.value {
-			return fmt.Errorf("header %s is %q, want %q", hc.name, v, hc.value)
+	for i := range p.headers {
+		hc := &p.headers[i]
+		if err := hc.Check(resp.Header.Get(hc.Name)); err != nil {
+			return err
 		}
 	}
 	return nil

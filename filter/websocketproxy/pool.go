@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/gatewright/gatewright/filter/internal/adapt"
+	"github.com/gatewright/gatewright/filter/internal/backend"
 	"github.com/gatewright/gatewright/filter/proxy"
 	"github.com/gatewright/gatewright/protocols/httpprot"
 )
@@ -143,11 +144,11 @@ func (b *balancer) pick(req *httpprot.Request) *server {
 			}
 		}
 	case proxy.PolicyIPHash:
-		i = uint64(hashBytes(req.RealIPBytes()))
+		i = uint64(backend.HashBytes(req.RealIPBytes()))
 	case proxy.PolicyHeaderHash:
-		i = uint64(hashBytes(req.Header.PeekBytes(b.hashKey)))
+		i = uint64(backend.HashBytes(req.Header.PeekBytes(b.hashKey)))
 	case policyCookieHash:
-		i = uint64(hashBytes(req.Header.Peek("Cookie")))
+		i = uint64(backend.HashBytes(req.Header.Peek("Cookie")))
 	default:
 		i = b.next.Add(1) - 1
 	}
@@ -173,14 +174,4 @@ func (b *balancer) pick(req *httpprot.Request) *server {
 		}
 	}
 	return nil
-}
-
-// hashBytes is 32-bit FNV-1a.
-func hashBytes(b []byte) uint32 {
-	h := uint32(2166136261)
-	for _, c := range b {
-		h ^= uint32(c)
-		h *= 16777619
-	}
-	return h
 }

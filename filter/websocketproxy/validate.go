@@ -3,12 +3,12 @@ package websocketproxy
 import (
 	"fmt"
 	"net"
-	"net/url"
 	"path"
 	"strconv"
 	"strings"
 
 	"github.com/gatewright/gatewright/filter/internal/adapt"
+	"github.com/gatewright/gatewright/filter/internal/backend"
 	"github.com/gatewright/gatewright/filter/proxy"
 	"github.com/gatewright/gatewright/registry"
 )
@@ -17,45 +17,16 @@ import (
 // well-formed server URLs, weights all or none, origin patterns and health
 // checks.
 func (s *Spec) Validate() error {
-	mains := 0
-	for i, p := range s.Pools {
-		where := "pools[" + strconv.Itoa(i) + "]"
-		if p == nil {
-			return fieldError(where, "must be an object")
-		}
-		if p.Filter == nil {
-			mains++
-		}
-		if err := p.validate(); err != nil {
-			return adapt.At(where, err)
-		}
-	}
-	if mains != 1 {
-		return fieldError("pools", "exactly one pool without filter (the main pool) is required, found %d", mains)
-	}
-	return nil
+	return backend.CheckPools(s.Pools, (*PoolSpec).isMain, (*PoolSpec).validate)
 }
+
+// isMain reports whether the pool is the main pool: it has no filter.
+func (p *PoolSpec) isMain() bool { return p.Filter == nil }
 
 // validate checks one pool.
 func (p *PoolSpec) validate() error {
-	if len(p.Servers) == 0 {
-		return fieldError("servers", "at least one server is required")
-	}
-	weighted := 0
-	for i, srv := range p.Servers {
-		where := "servers[" + strconv.Itoa(i) + "]"
-		if srv == nil {
-			return fieldError(where, "must be an object")
-		}
-		if _, err := parseServerURL(srv.URL); err != nil {
-			return fieldError(where+".url", "%v", err)
-		}
-		if srv.Weight > 0 {
-			weighted++
-		}
-	}
-	if weighted != 0 && weighted != len(p.Servers) {
-		return fieldError("servers", "weights must be given to all servers or to none (%d of %d have one)", weighted, len(p.Servers))
+	if err := backend.CheckServers(p.Servers, serverFields, checkServerURL); err != nil {
+		return err
 	}
 	if len(p.ServerTags) > 0 && len(p.taggedServers()) == 0 {
 		return fieldError("serverTags", "no server has any of the tags %v", p.ServerTags)
@@ -88,28 +59,14 @@ func (p *PoolSpec) validate() error {
 
 // taggedServers returns the servers kept by serverTags.
 func (p *PoolSpec) taggedServers() []*proxy.ServerSpec {
-	if len(p.ServerTags) == 0 {
-		return p.Servers
-	}
-	var out []*proxy.ServerSpec
-	for _, s := range p.Servers {
-		if hasAnyTag(s.Tags, p.ServerTags) {
-			out = append(out, s)
-		}
-	}
-	return out
+	return backend.Tagged(p.Servers, serverTags, p.ServerTags)
 }
 
-func hasAnyTag(tags, wanted []string) bool {
-	for _, t := range tags {
-		for _, w := range wanted {
-			if t == w {
-				return true
-			}
-		}
-	}
-	return false
-}
+// serverFields returns what backend.CheckServers checks of a server.
+func serverFields(s *proxy.ServerSpec) (string, int) { return s.URL, s.Weight }
+
+// serverTags returns a server's tags for backend.Tagged.
+func serverTags(s *proxy.ServerSpec) []string { return s.Tags }
 
 // validate checks a health check.
 func (h *HealthCheckSpec) validate() error {
@@ -204,44 +161,28 @@ func (u *serverURL) withPort(p int, http bool, uri string) string {
 
 // parseServerURL checks and parses ws(s):// or http(s)://host[:port].
 func parseServerURL(raw string) (*serverURL, error) {
-	u, err := url.Parse(raw)
+	u, err := backend.ParseURL(raw, "ws(s)://host[:port]",
+		backend.Scheme{Name: "ws"}, backend.Scheme{Name: "wss", TLS: true},
+		backend.Scheme{Name: "http"}, backend.Scheme{Name: "https", TLS: true})
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a URL: %v", raw, err)
+		return nil, err
 	}
-	out := &serverURL{}
-	switch u.Scheme {
-	case "ws", "http":
-		out.port = 80
-	case "wss", "https":
-		out.tls = true
-		out.port = 443
-	default:
-		return nil, fmt.Errorf("%q: scheme must be ws, wss, http or https", raw)
+	out := &serverURL{
+		host:     u.Host,
+		hostname: u.Hostname,
+		port:     u.Port,
+		isIP:     net.ParseIP(u.Hostname) != nil,
+		tls:      u.TLS,
 	}
-	if u.User != nil {
-		return nil, fmt.Errorf("%q: user info is not allowed in a server URL", raw)
-	}
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return nil, fmt.Errorf("%q: must be ws(s)://host[:port] without path, query or fragment", raw)
-	}
-	out.hostname = u.Hostname()
-	if out.hostname == "" {
-		return nil, fmt.Errorf("%q: host is missing", raw)
-	}
-	if p := u.Port(); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 65535 {
-			return nil, fmt.Errorf("%q: port must be 1-65535", raw)
-		}
-		out.port = n
-	} else if strings.HasSuffix(u.Host, ":") {
-		return nil, fmt.Errorf("%q: empty port", raw)
-	}
-	out.host = u.Host
-	out.isIP = net.ParseIP(out.hostname) != nil
 	out.dial = out.withPort(0, false, "")
 	out.httpURL = out.withPort(0, true, "")
 	return out, nil
+}
+
+// checkServerURL reports why raw is not a server URL, or nil.
+func checkServerURL(raw string) error {
+	_, err := parseServerURL(raw)
+	return err
 }
 
 // fieldError returns a registry.FieldError at path.

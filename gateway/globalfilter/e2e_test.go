@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gatewright/gatewright/gateway"
+	"github.com/gatewright/gatewright/internal/testkit"
 	"github.com/gatewright/gatewright/registry"
 	_ "github.com/gatewright/gatewright/registry/standard"
 )
@@ -23,44 +23,18 @@ type upstream struct {
 
 func startUpstream(t *testing.T) *upstream {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &upstream{url: "http://" + ln.Addr().String()}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	u := &upstream{}
+	u.url = testkit.ServeHTTP(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.hits.Add(1)
 		fmt.Fprint(w, "upstream")
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	}))
 	return u
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
+// startGateway starts a gateway with every standard kind and no admin API.
 func startGateway(t *testing.T) *gateway.Gateway {
 	t.Helper()
-	g, err := gateway.New(gateway.WithDataDir(t.TempDir()), gateway.WithRegistry(registry.Default), gateway.WithAPIAddr("off"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := g.Start(ctx); err != nil {
-		_ = g.Close()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = g.Close() })
-	return g
+	return testkit.StartGateway(t, gateway.WithDataDir(t.TempDir()), gateway.WithRegistry(registry.Default), gateway.WithAPIAddr("off"))
 }
 
 func apply(t *testing.T, g *gateway.Gateway, doc string) {
@@ -124,7 +98,7 @@ fallthrough: {pipeline: %t}
 
 func TestGlobalFilterAroundPipelines(t *testing.T) {
 	up := startUpstream(t)
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	g := startGateway(t)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 

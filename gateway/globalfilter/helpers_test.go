@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gatewright/gatewright/filter"
+	"github.com/gatewright/gatewright/internal/testkit"
 	"github.com/gatewright/gatewright/pipeline"
 	"github.com/gatewright/gatewright/registry"
 	"github.com/gatewright/gatewright/supervisor"
@@ -61,20 +62,7 @@ func testRegistry() *registry.Registry {
 // build decodes a YAML document and creates its object (not started).
 func build(t *testing.T, reg *registry.Registry, doc string) (supervisor.Object, error) {
 	t.Helper()
-	spec, err := supervisor.ParseDocument([]byte(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ent, err := reg.Lookup(registry.ObjectClass, spec.Kind)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := ent.DecodeSpec(spec.Fields)
-	if err != nil {
-		return nil, err
-	}
-	spec.Body = body
-	return ent.Kind.(*supervisor.Kind).New(spec, &supervisor.Env{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
+	return testkit.BuildObject(t, reg, doc, &supervisor.Env{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
 }
 
 // start builds and initialises an object.

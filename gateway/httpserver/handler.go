@@ -6,6 +6,7 @@ import (
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/gateway/globalfilter"
+	"github.com/gatewright/gatewright/internal/netaddr"
 	"github.com/gatewright/gatewright/pipeline"
 	"github.com/gatewright/gatewright/supervisor"
 	"github.com/valyala/fasthttp"
@@ -179,7 +180,7 @@ func clientIP(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) (netip
 	if !snap.needIP {
 		return netip.Addr{}, false
 	}
-	return parseIP(st.ip)
+	return netaddr.ParseIP(st.ip)
 }
 
 // acquirePipeline loads the backend's current pipeline and marks a request

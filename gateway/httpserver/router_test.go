@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gatewright/gatewright/internal/netaddr"
 	"github.com/valyala/fasthttp"
 )
 
@@ -330,13 +331,13 @@ func TestParseIP(t *testing.T) {
 		"host.example":   "",
 		"":               "",
 	} {
-		a, ok := parseIP([]byte(in))
+		a, ok := netaddr.ParseIP([]byte(in))
 		got := ""
 		if ok {
 			got = a.String()
 		}
 		if got != want {
-			t.Errorf("parseIP(%q) = %q, want %q", in, got, want)
+			t.Errorf("netaddr.ParseIP(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

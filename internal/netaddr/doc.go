@@ -3,6 +3,6 @@
 // IPFilter of Easegress), addresses written in headers, and the client
 // address behind trusted proxies.
 //
-// gateway/httpserver has its own copy of the list and parsing code (it
-// predates this package); new code should use this one.
+// It is shared by the IPFilter filter and by gateway/httpserver, whose
+// ipFilter specs and real-IP parsing are built on it.
 package netaddr

@@ -5,19 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gatewright/gatewright/registry"
+	"github.com/gatewright/gatewright/filter/internal/filtertest"
 )
 
 // decode decodes the policy's own fields through a registry holding only
 // the CircuitBreaker kind, as a pipeline does.
 func decode(fields string) (*Spec, error) {
-	r := registry.New()
-	r.Register(registry.PolicyClass, Kind)
-	e, err := r.Lookup(registry.PolicyClass, KindName)
-	if err != nil {
-		return nil, err
-	}
-	body, err := e.DecodeSpec([]byte(fields))
+	body, err := filtertest.DecodePolicy(Kind, fields)
 	if err != nil {
 		return nil, err
 	}

@@ -1,25 +1,17 @@
 package retry
 
 import (
-	"encoding/json"
-	"reflect"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/gatewright/gatewright/filter/internal/filtertest"
 	"github.com/gatewright/gatewright/registry"
 )
 
 // decode decodes the policy's own fields through a registry holding only
 // the Retry kind, as a pipeline does.
 func decode(fields string) (*Spec, error) {
-	r := registry.New()
-	r.Register(registry.PolicyClass, Kind)
-	e, err := r.Lookup(registry.PolicyClass, KindName)
-	if err != nil {
-		return nil, err
-	}
-	body, err := e.DecodeSpec([]byte(fields))
+	body, err := filtertest.DecodePolicy(Kind, fields)
 	if err != nil {
 		return nil, err
 	}
@@ -38,30 +30,16 @@ func TestSpecDefaults(t *testing.T) {
 }
 
 func TestSpecRoundTrip(t *testing.T) {
-	s, err := decode(`{"maxAttempts": 4, "waitDuration": "200ms", "backOffPolicy": "exponential",
+	s := filtertest.RoundTrip(t, decode, `{"maxAttempts": 4, "waitDuration": "200ms", "backOffPolicy": "exponential",
 		"randomizationFactor": 0.25, "retryNonIdempotent": true, "maxReplayBodySize": 0}`)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if s.MaxAttempts != 4 || s.WaitDuration.D() != 200*time.Millisecond || s.BackOffPolicy != BackOffExponential ||
 		s.RandomizationFactor != 0.25 || !s.RetryNonIdempotent || s.MaxReplayBodySize != 0 {
 		t.Fatalf("decoded %+v", s)
 	}
-	js, err := json.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := decode(string(js))
-	if err != nil {
-		t.Fatalf("re-decoding %s: %v", js, err)
-	}
-	if !reflect.DeepEqual(s, again) {
-		t.Fatalf("round trip changed the spec:\n%+v\n%+v", s, again)
-	}
 }
 
 func TestSpecInvalid(t *testing.T) {
-	for _, tc := range []struct{ name, spec, want string }{
+	filtertest.RunInvalid(t, decode, []filtertest.InvalidSpec{
 		{"zero attempts", `{"maxAttempts": 0}`, `maxAttempts`},
 		{"too many attempts", `{"maxAttempts": 101}`, `maxAttempts`},
 		{"upper-case back-off", `{"backOffPolicy": "EXPONENTIAL"}`, `backOffPolicy`},
@@ -74,12 +52,5 @@ func TestSpecInvalid(t *testing.T) {
 		{"wait too long", `{"waitDuration": "1h"}`, `waitDuration: must be at most 5m0s`},
 		{"negative replay bound", `{"maxReplayBodySize": -1}`, `maxReplayBodySize`},
 		{"unknown field", `{"maxAttempt": 2}`, `unknown field "maxAttempt"`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := decode(tc.spec)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
-			}
-		})
-	}
+	})
 }
