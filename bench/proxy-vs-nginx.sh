@@ -35,7 +35,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   for f in "$OUT/nginx.pid" "$OUT/upstream.pid"; do
-    if [ -f "$f" ]; then kill "$(cat "$f")" 2>/dev/null || true; fi
+    if [ -f "$f" ]; then kill "$(cat "$f" 2>/dev/null)" 2>/dev/null || true; fi
   done
   wait 2>/dev/null || true
 }
