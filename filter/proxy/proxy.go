@@ -172,12 +172,12 @@ func (p *Proxy) start(prev *Proxy) error {
 
 // clientSettings derives the HostClient settings from the spec.
 func (p *Proxy) clientSettings() (clientSettings, error) {
-	cs := clientSettings{maxConns: p.spec.MaxIdleConnsPerHost}
-	if cs.maxConns <= 0 {
-		cs.maxConns = DefaultMaxIdleConnsPerHost
+	cs := clientSettings{maxIdle: p.spec.MaxIdleConnsPerHost}
+	if cs.maxIdle <= 0 {
+		cs.maxIdle = DefaultMaxIdleConnsPerHost
 	}
-	if n := p.spec.MaxIdleConns; n > 0 && n < cs.maxConns {
-		cs.maxConns = n
+	if n := p.spec.MaxIdleConns; n > 0 && n < cs.maxIdle {
+		cs.maxIdle = n
 	}
 	tlsCfg, err := upstreamTLS(p.spec.MTLS)
 	if err != nil {

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"crypto/tls"
+	"math"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -35,31 +36,36 @@ type upstream struct {
 // clientSettings are the HostClient settings that decide whether an
 // upstream can be shared.
 type clientSettings struct {
-	maxConns int
-	maxBody  int64
-	tls      *tls.Config
+	// maxIdle caps the idle connections kept per server; busy ones are
+	// not capped.
+	maxIdle int
+	maxBody int64
+	tls     *tls.Config
 	// tlsKey identifies the TLS settings (a hash of the mtls spec).
 	tlsKey string
 }
 
 // upstreamKey identifies a server URL with client settings.
 func upstreamKey(rawURL string, cs *clientSettings) string {
-	return rawURL + "|conns=" + strconv.Itoa(cs.maxConns) + "|body=" + strconv.FormatInt(cs.maxBody, 10) + "|tls=" + cs.tlsKey
+	return rawURL + "|idle=" + strconv.Itoa(cs.maxIdle) + "|body=" + strconv.FormatInt(cs.maxBody, 10) + "|tls=" + cs.tlsKey
 }
 
 // newUpstream creates the connection pool of a server, holding one
 // reference.
 func newUpstream(key string, u *serverURL, cs *clientSettings) *upstream {
 	hc := &fasthttp.HostClient{
-		Addr:                     u.addr(0),
-		IsTLS:                    u.tls,
-		MaxConns:                 cs.maxConns,
+		Addr:  u.addr(0),
+		IsTLS: u.tls,
+		// Like Easegress (net/http), busy connections are not capped: a
+		// request over a cap would fail at once. The client connections
+		// of the HTTPServer (maxConnections) bound them in practice.
+		MaxConns:                 math.MaxInt32,
 		MaxIdleConnDuration:      10 * time.Second,
 		ReadBufferSize:           readBufferSize,
 		DialDualStack:            true,
 		DisablePathNormalizing:   true,
 		NoDefaultUserAgentHeader: true,
-		Transport:                &transport{maxBody: cs.maxBody},
+		Transport:                &transport{maxBody: cs.maxBody, maxIdle: cs.maxIdle},
 	}
 	if u.tls {
 		hc.TLSConfig = cs.tls

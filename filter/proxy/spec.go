@@ -29,11 +29,15 @@ type Spec struct {
 	// MTLS configures TLS towards https upstreams. Without it upstream
 	// certificates are not verified.
 	MTLS *MTLSSpec `json:"mtls,omitempty" jsonschema:"description=TLS towards https upstreams; without it upstream certificates are not verified"`
-	// MaxIdleConns caps the connections kept per upstream server together
-	// with MaxIdleConnsPerHost (fasthttp pools connections per host only).
-	MaxIdleConns int `json:"maxIdleConns,omitempty" jsonschema:"minimum=0,default=10240,description=upstream connection cap (applied per host together with maxIdleConnsPerHost)"`
-	// MaxIdleConnsPerHost caps the connections kept per upstream server.
-	MaxIdleConnsPerHost int `json:"maxIdleConnsPerHost,omitempty" jsonschema:"minimum=0,default=1024,description=connections kept per upstream server"`
+	// MaxIdleConns caps the idle connections kept per upstream server
+	// together with MaxIdleConnsPerHost (fasthttp pools connections per
+	// server, so the smaller of the two applies to each server). Busy
+	// connections are not capped.
+	MaxIdleConns int `json:"maxIdleConns,omitempty" jsonschema:"minimum=0,default=10240,description=idle upstream connections kept (applied per server together with maxIdleConnsPerHost); busy ones are not capped"`
+	// MaxIdleConnsPerHost caps the idle connections kept per upstream
+	// server; a connection coming back while that many are idle is closed.
+	// Busy connections are not capped.
+	MaxIdleConnsPerHost int `json:"maxIdleConnsPerHost,omitempty" jsonschema:"minimum=0,default=1024,description=idle connections kept per upstream server; busy ones are not capped"`
 	// MaxRedirection is the number of upstream redirects followed. Only 0
 	// (return the 3xx to the client) is supported.
 	MaxRedirection int `json:"maxRedirection,omitempty" jsonschema:"minimum=0,description=upstream redirects followed; only 0 (the 3xx is returned) is supported"`

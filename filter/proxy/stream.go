@@ -291,7 +291,7 @@ func (s *bodyStream[C]) Close() error {
 
 // finish releases the connection and pools the stream.
 func (s *bodyStream[C]) finish(broken bool) {
-	releaseConn(s.pool, s.cc, s.br, broken || s.closeConn)
+	releaseConn(s.pool, s.cc, s.br, broken || s.closeConn, s.t.maxIdle)
 	t := s.t
 	var zero C
 	s.t, s.pool, s.cc, s.br = nil, nil, zero, nil

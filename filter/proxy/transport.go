@@ -33,6 +33,9 @@ import (
 type transport struct {
 	// maxBody is the largest body buffered; < 0 streams every body.
 	maxBody int64
+	// maxIdle caps the idle connections of the server: a connection
+	// coming back while that many are idle is closed.
+	maxIdle int
 	// streams pools *bodyStream values.
 	streams sync.Pool
 	// bufs pools copy buffers for streamed request bodies.
@@ -115,7 +118,7 @@ func (t *transport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, re
 		resp.StatusCode() == fasthttp.StatusSwitchingProtocols
 	if resp.SkipBody || req.Header.IsHead() || !bodyAllowed(resp.StatusCode()) {
 		resp.SkipBody = resp.SkipBody || req.Header.IsHead()
-		releaseConn(hc, cc, br, closeConn)
+		releaseConn(hc, cc, br, closeConn, t.maxIdle)
 		return false, nil
 	}
 	cl := resp.Header.ContentLength()
@@ -125,7 +128,7 @@ func (t *transport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, re
 			hc.CloseConn(cc)
 			return false, replyReadError{timeoutError(err)}
 		}
-		releaseConn(hc, cc, br, closeConn)
+		releaseConn(hc, cc, br, closeConn, t.maxIdle)
 		return false, nil
 	}
 	return false, startStream(t, hc, cc, br, resp, cl, closeConn)
@@ -137,12 +140,16 @@ type connPool[C any] interface {
 	ReleaseConn(cc C)
 	CloseConn(cc C)
 	ReleaseReader(br *bufio.Reader)
+	IdleConnsCount() int
 }
 
-// releaseConn gives the reader back and the connection back, or closes it.
-func releaseConn[C any](pool connPool[C], cc C, br *bufio.Reader, closeConn bool) {
+// releaseConn gives the reader back and the connection back, or closes
+// it: when asked to, or when maxIdle connections already sit idle (the
+// count is read without holding the pool, so concurrent releases may
+// overshoot the cap by a few).
+func releaseConn[C any](pool connPool[C], cc C, br *bufio.Reader, closeConn bool, maxIdle int) {
 	pool.ReleaseReader(br)
-	if closeConn {
+	if closeConn || pool.IdleConnsCount() >= maxIdle {
 		pool.CloseConn(cc)
 	} else {
 		pool.ReleaseConn(cc)
