@@ -33,4 +33,9 @@
 // fields, in the vocabulary of Easegress v2, so existing Easegress HTTP
 // configuration loads unchanged. Decoding is strict: unknown fields are
 // errors that name the object and the field path.
+//
+// Requests are traced with OpenTelemetry: by the node (the Node document's
+// tracing, or gateway.WithTracerProvider), or by an HTTPServer with a
+// tracing block of its own (its exporter, sampler, resource and W3C or B3
+// headers), which then replaces the node's for that server.
 package gatewright

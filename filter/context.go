@@ -5,6 +5,7 @@ import (
 
 	"github.com/gatewright/gatewright/protocols/httpprot"
 	"github.com/valyala/fasthttp"
+	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -32,7 +33,8 @@ type Context struct {
 	values     []valueEntry
 	finishers  []Finisher
 	tags       []byte
-	span       trace.Span // the request's current span; nil when not traced (trace.go)
+	span       trace.Span                    // the request's current span; nil when not traced (trace.go)
+	propagator propagation.TextMapPropagator // trace headers toward upstreams; nil: W3C traceparent (trace.go)
 }
 
 // Finisher is called once when the request ends: after the pipeline ran

@@ -19,17 +19,18 @@ const tracerName = "github.com/gatewright/gatewright/filter/proxy"
 
 // doObserved is do with the request's telemetry: the upstream latency is
 // recorded, and when the request is traced a client span wraps the call
-// and the upstream gets its W3C traceparent (an unsampled request still
-// propagates its trace context). With tracing off it costs two clock
-// readings and an atomic add.
+// and the upstream gets the trace context in the traffic gate's header
+// format: W3C traceparent by default, B3 when the HTTPServer asks for it
+// (an unsampled request still propagates its trace context). With tracing
+// off it costs two clock readings and an atomic add.
 func (s *server) doObserved(ctx *filter.Context, req *fasthttp.Request, resp *fasthttp.Response, timeout time.Duration) error {
 	var span trace.Span
 	if parent := ctx.Span(); parent != nil {
 		if parent.IsRecording() {
 			span = s.startClientSpan(parent, req)
-			setTraceparent(req, span.SpanContext())
+			injectTraceContext(ctx, req, span.SpanContext())
 		} else if sc := parent.SpanContext(); sc.IsValid() {
-			setTraceparent(req, sc)
+			injectTraceContext(ctx, req, sc)
 		}
 	}
 	start := time.Now()
@@ -71,6 +72,21 @@ func endClientSpan(span trace.Span, resp *fasthttp.Response, err error) {
 		}
 	}
 	span.End()
+}
+
+// injectTraceContext writes sc into the upstream request's headers with
+// the request's propagator, replacing the headers of its Fields that the
+// client sent, or as a traceparent header (no allocation) when the traffic
+// gate chose none.
+func injectTraceContext(ctx *filter.Context, req *fasthttp.Request, sc trace.SpanContext) {
+	if p := ctx.TracePropagator(); p != nil {
+		for _, f := range p.Fields() {
+			req.Header.Del(f)
+		}
+		p.Inject(trace.ContextWithSpanContext(context.Background(), sc), telemetry.RequestHeaderCarrier{Header: &req.Header})
+		return
+	}
+	setTraceparent(req, sc)
 }
 
 // setTraceparent sets the upstream request's traceparent header.

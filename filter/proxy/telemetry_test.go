@@ -9,6 +9,7 @@ import (
 	"github.com/gatewright/gatewright/filter"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
+	"go.opentelemetry.io/contrib/propagators/b3"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
@@ -114,5 +115,53 @@ func BenchmarkUpstreamCall(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestTracedRequestFollowsThePropagator checks a request whose traffic
+// gate chose B3 sends B3 headers upstream, replacing those the client
+// sent, and no traceparent; an unsampled one still propagates.
+func TestTracedRequestFollowsThePropagator(t *testing.T) {
+	type seenHeaders struct{ traceID, spanID, sampled, traceparent string }
+	seen := make(chan seenHeaders, 1)
+	up := startUpstream(t, func(ctx *fasthttp.RequestCtx) {
+		h := &ctx.Request.Header
+		seen <- seenHeaders{string(h.Peek("X-B3-TraceId")), string(h.Peek("X-B3-SpanId")), string(h.Peek("X-B3-Sampled")), string(h.Peek("traceparent"))}
+	})
+	p := startProxy(t, `{"pools":[`+poolDoc("", up.url)+`]}`)
+	exp := tracetest.NewInMemoryExporter()
+	for _, sampled := range []bool{true, false} {
+		sampler, wantSampled := sdktrace.NeverSample(), "0"
+		if sampled {
+			sampler, wantSampled = sdktrace.AlwaysSample(), "1"
+		}
+		tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp), sdktrace.WithSampler(sampler))
+		_, parent := tp.Tracer("test").Start(context.Background(), "parent")
+		req := benchRequest()
+		req.Header.Set("X-B3-TraceId", "463ac35c9f6413ad48485a3953bb6124") // stale, from the client
+		req.Header.Set("X-B3-SpanId", "0020000000000001")
+		ctx := filter.NewContext()
+		ctx.ResetDetached(req, []byte("10.0.0.1"), time.Now())
+		ctx.SetSpan(parent)
+		ctx.SetTracePropagator(b3.New(b3.WithInjectEncoding(b3.B3MultipleHeader)))
+		if r := p.Handle(ctx); r != "" {
+			t.Fatalf("result %q", r)
+		}
+		ctx.Finish()
+		parent.End()
+		got := <-seen
+		want := parent.SpanContext().SpanID().String() // unsampled: no client span, the parent's context goes on
+		if sampled {
+			for _, s := range exp.GetSpans() {
+				if s.SpanKind == trace.SpanKindClient {
+					want = s.SpanContext.SpanID().String()
+				}
+			}
+		}
+		if got.traceID != parent.SpanContext().TraceID().String() || got.spanID != want || got.sampled != wantSampled || got.traceparent != "" {
+			t.Fatalf("sampled=%v: upstream saw %+v, want span %s", sampled, got, want)
+		}
+		_ = tp.Shutdown(context.Background())
+		exp.Reset()
 	}
 }

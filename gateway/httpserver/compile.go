@@ -133,6 +133,7 @@ func compile(s *Spec, refs supervisor.RefLookup) (*snapshot, error) {
 			snap.globalFilter = refs.Ref(s.GlobalFilter)
 		}
 	}
+	errs = append(errs, checkFeatures(s)...) // http3, autoCert, tracing (features.go)
 	snap.tls = compileTLS(s, &errs)
 	if len(errs) > 0 {
 		return nil, errs

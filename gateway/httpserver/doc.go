@@ -69,10 +69,55 @@
 // another kind) pipelines run alone, and one created later is picked up
 // at once.
 //
+// # Tracing
+//
+// Without a tracing block a server traces with the node's tracer provider
+// (the Node document's tracing, or gateway.WithTracerProvider), if any.
+// With one, the server builds its own OpenTelemetry SDK provider from it
+// when it starts and uses it for its requests instead of the node's: the
+// server span, the pipeline's filter spans and the Proxy's client spans all
+// come from it. The provider has a parent-based ratio sampler (sampleRate,
+// default 1: a request carrying a sampled trace context is always
+// recorded), the resource attributes service.name and attributes (or the
+// deprecated tags, not both), the spanLimits, and one batcher with the
+// batchLimits (milliseconds) per exporter: exporter.otlp (protocol http or
+// grpc, endpoint host:port or URL, insecure, compression gzip, headers) and
+// exporter.zipkin (endpoint, headers), or the deprecated zipkin block
+// (serverURL, whose sampleRate replaces the top-level one; disableReport
+// records without exporting; hostport, sameSpan and id128Bit are ignored).
+// exporter.jaeger is decoded but refused: OpenTelemetry removed its Jaeger
+// exporter, and Jaeger accepts OTLP on ports 4318 (http) and 4317 (grpc).
+// Exporter headers and the Jaeger password are secrets, redacted by the
+// admin API. The OpenTelemetry Zipkin exporter is itself deprecated
+// upstream; prefer OTLP, which Zipkin-compatible backends often accept.
+//
+// headerFormat trace-context (the default) reads and writes W3C
+// traceparent without allocating; b3 reads the single b3 header or the
+// X-B3-* headers and sends X-B3-TraceId, X-B3-SpanId and X-B3-Sampled
+// upstream (the Proxy follows the server's choice through
+// filter.Context.TracePropagator, replacing any B3 header the client sent).
+//
+// The provider lives as long as its spec: an update that leaves the
+// tracing block unchanged (routes only, say) hands it to the new
+// generation; a changed block builds a new one, and the generation that
+// owned the old one shuts it down when it closes, exporting the spans it
+// holds (bounded by a few seconds). Spans of requests that were still
+// running on the old generation then may be lost. Closing the server
+// shuts its provider down the same way, after in-flight requests finish.
+// With tracing off (no block, no node provider) a request pays a nil check.
+//
+// # Refused fields
+//
+// http3 and autoCert are accepted for compatibility with Easegress
+// documents, but only false: HTTP/3 is not supported by gatewright's
+// fasthttp data plane, and gatewright has no AutoCertManager kind (so no
+// AutoCertManager object can exist) to take certificates from. true is a
+// validation error naming the field.
+//
 // # Not implemented yet
 //
-// The vocabulary fields autoCert, http3, tracing,
-// accessLogFormat, cacheSize and backendPool are not part of Spec, so strict
-// decoding refuses them as unknown fields; /.well-known/acme-challenge/ is
-// routed like any other path. routerKind RadixTree is refused with an error.
+// The vocabulary fields cacheSize and backendPool are not part of Spec, so
+// strict decoding refuses them as unknown fields;
+// /.well-known/acme-challenge/ is routed like any other path. routerKind
+// RadixTree is refused with an error.
 package httpserver

@@ -7,22 +7,26 @@ import (
 	"github.com/gatewright/gatewright/registry"
 	"github.com/gatewright/gatewright/supervisor"
 	"github.com/valyala/fasthttp"
+	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
 
 // serverOps is what one generation of a server needs for telemetry: its
-// name, its tracer (nil: tracing off) and its access log format (nil:
-// no access log).
+// name, its tracer (nil: tracing off), the propagator of its trace headers
+// (nil: W3C traceparent) and its access log format (nil: no access log).
 type serverOps struct {
-	name      string
-	tracer    trace.Tracer
-	accessLog *accessLogFormat
+	name       string
+	tracer     trace.Tracer
+	propagator propagation.TextMapPropagator
+	accessLog  *accessLogFormat
 }
 
-// newServerOps prepares a generation's telemetry from its spec and env.
+// newServerOps prepares a generation's telemetry from its spec and env. A
+// server with a tracing spec of its own gets its tracer when it starts
+// (useTracing); the others trace with the node's provider, if any.
 func newServerOps(name string, body *Spec, env *supervisor.Env) (*serverOps, error) {
 	ops := &serverOps{name: name}
-	if env != nil && env.TracerProvider != nil {
+	if body.Tracing == nil && env != nil && env.TracerProvider != nil {
 		ops.tracer = env.TracerProvider.Tracer(tracerName)
 	}
 	if body.AccessLogFormat != "" {
@@ -33,6 +37,12 @@ func newServerOps(name string, body *Spec, env *supervisor.Env) (*serverOps, err
 		ops.accessLog = f
 	}
 	return ops, nil
+}
+
+// useTracing makes the generation trace with the server's own provider.
+// It is called before the snapshot is published.
+func (o *serverOps) useTracing(st *serverTracing) {
+	o.tracer, o.propagator = st.tracer, st.propagator
 }
 
 // runtimeOps is the telemetry that lives as long as the listener: the
@@ -73,6 +83,7 @@ func (rt *listenerRuntime) begin(snap *snapshot, st *requestState, ctx *fasthttp
 func (o *requestOps) attach(fctx *filter.Context) {
 	if o.span != nil {
 		fctx.SetSpan(o.span)
+		fctx.SetTracePropagator(o.snap.propagator)
 	}
 	if o.entry != nil && o.entry.wantsTags {
 		fctx.OnFinish(o.entry)
@@ -98,6 +109,7 @@ func (rt *listenerRuntime) end(st *requestState, ctx *fasthttp.RequestCtx) {
 	if o.span != nil {
 		endServerSpan(o.span, code)
 		st.fctx.SetSpan(nil)
+		st.fctx.SetTracePropagator(nil)
 	}
 	if o.entry != nil {
 		rt.ops.writer.finish(o.snap.accessLog, o.entry, ctx, st.ip, code, d, rx, tx)

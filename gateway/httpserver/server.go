@@ -37,6 +37,9 @@ type Server struct {
 
 	mu sync.Mutex
 	rt *listenerRuntime // owned listener; nil before Init and after hand-over or Close
+	// tracing is the owned tracer provider of the tracing spec; nil
+	// without one, and after hand-over or Close (servertracing.go).
+	tracing *serverTracing
 }
 
 var _ supervisor.Object = (*Server)(nil)
@@ -73,8 +76,28 @@ func newServer(spec *supervisor.Spec, env *supervisor.Env) (supervisor.Object, e
 // Spec returns the spec the server was created from.
 func (s *Server) Spec() *supervisor.Spec { return s.spec }
 
-// Init binds the listener and starts serving.
+// Init builds the server's own tracer provider (when it has a tracing
+// spec), binds the listener and starts serving.
 func (s *Server) Init() error {
+	s.mu.Lock()
+	started := s.rt != nil || s.tracing != nil
+	s.mu.Unlock()
+	if started {
+		return errors.New("already started")
+	}
+	undo, err := s.startTracing(nil)
+	if err != nil {
+		return err
+	}
+	if err := s.listen(); err != nil {
+		undo()
+		return err
+	}
+	return nil
+}
+
+// listen binds the listener and starts serving the snapshot.
+func (s *Server) listen() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.rt != nil {
@@ -89,21 +112,29 @@ func (s *Server) Init() error {
 	return nil
 }
 
-// Inherit starts the server in place of previous. With the same bind
-// address it takes previous's listener over, with its open connections,
-// and swaps in the new routing and TLS material; previous then owns
-// nothing. Otherwise it binds the new address first; if that fails,
-// previous keeps serving and its Close later closes its own listener.
+// Inherit starts the server in place of previous. It takes previous's
+// tracer provider over when the tracing spec is unchanged, and builds its
+// own otherwise. With the same bind address it takes previous's listener
+// over, with its open connections, and swaps in the new routing and TLS
+// material; previous then owns nothing but a tracer provider it no longer
+// serves with. Otherwise it binds the new address first; if that fails,
+// previous keeps serving (with its tracer provider) and its Close later
+// closes its own listener.
 func (s *Server) Inherit(previous supervisor.Object) error {
 	prev, ok := previous.(*Server)
 	if !ok || prev == nil || prev == s {
 		return s.Init()
 	}
+	undo, err := s.startTracing(prev)
+	if err != nil {
+		return err
+	}
 	prev.mu.Lock()
 	prt := prev.rt
 	if prt == nil || prt.addr != s.addr {
 		prev.mu.Unlock()
-		if err := s.Init(); err != nil {
+		if err := s.listen(); err != nil {
+			undo()
 			if prt != nil {
 				return fmt.Errorf("%w (the listener on %s keeps serving)", err, prt.addr)
 			}
@@ -122,16 +153,18 @@ func (s *Server) Inherit(previous supervisor.Object) error {
 }
 
 // Close stops the listener it still owns, gracefully: in-flight requests
-// finish (bounded), idle connections close.
+// finish (bounded), idle connections close. Then it shuts down the tracer
+// provider it still owns, exporting the spans it holds (bounded).
 func (s *Server) Close() error {
 	s.mu.Lock()
-	rt := s.rt
-	s.rt = nil
+	rt, tr := s.rt, s.tracing
+	s.rt, s.tracing = nil, nil
 	s.mu.Unlock()
-	if rt == nil {
-		return nil
+	var err error
+	if rt != nil {
+		err = rt.close(shutdownGrace)
 	}
-	return rt.close(shutdownGrace)
+	return errors.Join(err, tr.shutdown())
 }
 
 // Addr returns the bound address, or nil when the server does not own a

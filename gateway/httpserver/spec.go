@@ -65,6 +65,15 @@ type Spec struct {
 	AccessLogFormat string `json:"accessLogFormat,omitempty" jsonschema_description:"access log line per request with {{Variables}}; empty: no access log"`
 	// GlobalFilter names a GlobalFilter run around every pipeline.
 	GlobalFilter string `json:"globalFilter,omitempty" jsonschema_description:"name of a GlobalFilter whose flows run around every pipeline"`
+	// Tracing gives the server a tracer provider of its own, used for its
+	// requests instead of the node's (see TracingSpec).
+	Tracing *TracingSpec `json:"tracing,omitempty" jsonschema_description:"distributed tracing of this server's requests with a tracer provider of its own instead of the node's"`
+	// HTTP3 would serve HTTP/3 as well; the fasthttp data plane cannot,
+	// so true is refused.
+	HTTP3 bool `json:"http3,omitempty" jsonschema_description:"serve HTTP/3 as well; not supported by gatewright's fasthttp data plane, so true is refused"`
+	// AutoCert would take the certificates from the AutoCertManager;
+	// gatewright has no AutoCertManager yet, so true is refused.
+	AutoCert bool `json:"autoCert,omitempty" jsonschema_description:"use certificates from the AutoCertManager; gatewright has no AutoCertManager yet, so true is refused"`
 }
 
 // Rule is one routing rule: host and IP conditions over a list of paths.

@@ -14,10 +14,13 @@ import (
 const tracerName = "github.com/gatewright/gatewright/gateway/httpserver"
 
 // startServerSpan starts the server span of a request, continuing the
-// trace of an incoming W3C traceparent.
+// trace of an incoming W3C traceparent, or of incoming B3 headers when the
+// server's headerFormat is b3.
 func startServerSpan(ops *serverOps, ctx *fasthttp.RequestCtx) trace.Span {
 	parent := context.Background()
-	if sc, ok := telemetry.ParseTraceparent(ctx.Request.Header.Peek(telemetry.TraceparentHeader)); ok {
+	if ops.propagator != nil {
+		parent = ops.propagator.Extract(parent, telemetry.RequestHeaderCarrier{Header: &ctx.Request.Header})
+	} else if sc, ok := telemetry.ParseTraceparent(ctx.Request.Header.Peek(telemetry.TraceparentHeader)); ok {
 		parent = trace.ContextWithRemoteSpanContext(parent, sc)
 	}
 	method := string(ctx.Method())
