@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/internal/adapt"
+	"github.com/gatewright/gatewright/filter/internal/backend"
 	"github.com/gatewright/gatewright/filter/policy/circuitbreaker"
 	"github.com/gatewright/gatewright/protocols/httpprot"
 	"github.com/valyala/fasthttp"
@@ -49,7 +50,9 @@ type pool struct {
 	// cache is the pool's reply cache, or nil.
 	cache *memoryCache
 	// sticky keeps clients on one server, or is nil.
-	sticky *sticky
+	sticky *backend.Sticky[*server]
+	// stickyMode is the sticky session mode, for status.
+	stickyMode string
 }
 
 // isFailure reports whether an upstream status is a failure code.
@@ -62,7 +65,7 @@ func (p *pool) isFailure(code int) bool {
 func (p *pool) try(ctx *filter.Context, req *httpprot.Request) string {
 	var srv *server
 	if p.sticky != nil {
-		srv = p.sticky.pick(req)
+		srv, _ = p.sticky.Pick(&req.Header)
 	}
 	if srv == nil {
 		srv = p.lb.pick(req)
@@ -81,7 +84,7 @@ func (p *pool) try(ctx *filter.Context, req *httpprot.Request) string {
 		return ResultFailureCode
 	}
 	if p.sticky != nil {
-		p.sticky.replied(srv, resp)
+		p.sticky.Replied(srv, &resp.Header)
 	}
 	return ""
 }
@@ -227,7 +230,8 @@ func (b *builder) build(name string, spec *PoolSpec, proxyMaxBody int64) (*pool,
 	}
 	p.lb = newBalancer(spec.LoadBalance, p.servers)
 	if lb := spec.LoadBalance; lb != nil && lb.StickySession != nil {
-		p.sticky = newSticky(lb.StickySession, p.servers)
+		p.sticky = backend.NewSticky(lb.StickySession.Config(), p.servers)
+		p.stickyMode = lb.StickySession.Mode
 	}
 	if spec.MemoryCache != nil {
 		p.cache = newMemoryCache(spec.MemoryCache)

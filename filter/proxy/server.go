@@ -114,13 +114,16 @@ type server struct {
 	scheme string
 	// spanName names the client span of calls (the pool's spanName).
 	spanName string
-	// stickyID is the value of the sticky session cookie naming the
-	// server (set with the pool's stickySession).
-	stickyID []byte
 }
 
 // healthy reports whether load balancing may choose the server.
 func (s *server) healthy() bool { return s.health == nil || s.health.healthy.Load() }
+
+// Healthy implements backend.StickyServer.
+func (s *server) Healthy() bool { return s.healthy() }
+
+// StickyKey implements backend.StickyServer: the server URL.
+func (s *server) StickyKey() string { return s.spec.URL }
 
 // prepare sets the Host header and the scheme for this server. It does
 // not allocate.

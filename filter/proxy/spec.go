@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gatewright/gatewright/filter/internal/adapt"
+	"github.com/gatewright/gatewright/filter/internal/backend"
 	"github.com/gatewright/gatewright/registry"
 )
 
@@ -132,13 +133,13 @@ type LoadBalanceSpec struct {
 const (
 	// StickyCookieConsistentHash picks the server by a consistent hash of
 	// the application cookie's value.
-	StickyCookieConsistentHash = "CookieConsistentHash"
+	StickyCookieConsistentHash = backend.StickyCookieConsistentHash
 	// StickyDurationBased sets a load balancer cookie naming the server on
 	// every reply; requests carrying it go back to that server.
-	StickyDurationBased = "DurationBased"
+	StickyDurationBased = backend.StickyDurationBased
 	// StickyApplicationBased sets the load balancer cookie when the reply
 	// sets the application cookie.
-	StickyApplicationBased = "ApplicationBased"
+	StickyApplicationBased = backend.StickyApplicationBased
 	// DefaultLBCookieName is the default name of the load balancer cookie.
 	DefaultLBCookieName = "EG_SESSION"
 	// DefaultLBCookieExpire is the default lifetime of the load balancer
@@ -290,4 +291,16 @@ func newSpec() any {
 		MaxIdleConns:        DefaultMaxIdleConns,
 		MaxIdleConnsPerHost: DefaultMaxIdleConnsPerHost,
 	}
+}
+
+// Config compiles a validated sticky session spec, defaults filled in.
+func (s *StickySessionSpec) Config() backend.StickyConfig {
+	c := backend.StickyConfig{Mode: s.Mode, AppCookie: s.AppCookieName, LBCookie: s.LBCookieName, Expire: s.LBCookieExpire.D()}
+	if c.LBCookie == "" {
+		c.LBCookie = DefaultLBCookieName
+	}
+	if c.Expire <= 0 {
+		c.Expire = DefaultLBCookieExpire
+	}
+	return c
 }

@@ -139,7 +139,7 @@ func (p *pool) status() PoolStatus {
 		ps.Timeout = p.timeout.String()
 	}
 	if p.sticky != nil {
-		ps.StickySession = p.sticky.mode
+		ps.StickySession = p.stickyMode
 	}
 	if p.retry != nil {
 		ps.Retry = &RetryStatus{Policy: p.retryName, Retries: p.retries.Load()}

@@ -58,7 +58,7 @@ func (p *PoolSpec) validate() error {
 			return fieldError("loadBalance.headerHashKey", "required by policy headerHash")
 		}
 		if lb.StickySession != nil {
-			if err := lb.StickySession.validate(); err != nil {
+			if err := lb.StickySession.Validate(); err != nil {
 				return adapt.At("loadBalance.stickySession", err)
 			}
 		}
@@ -94,8 +94,9 @@ func (p *PoolSpec) validate() error {
 	return nil
 }
 
-// validate checks a sticky session spec.
-func (s *StickySessionSpec) validate() error {
+// Validate checks a sticky session spec; errors name the field below
+// stickySession.
+func (s *StickySessionSpec) Validate() error {
 	switch s.Mode {
 	case StickyCookieConsistentHash, StickyApplicationBased:
 		if strings.TrimSpace(s.AppCookieName) == "" {

@@ -85,6 +85,10 @@ func (e *echoServer) serve(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	e.headers = append(e.headers, r.Header.Clone())
 	e.mu.Unlock()
+	if r.URL.Path == "/login" {
+		// An application that starts a session in its handshake reply.
+		w.Header().Add("Set-Cookie", "app="+e.name+"; Path=/")
+	}
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"superchat", "chat"}, InsecureSkipVerify: true})
 	if err != nil {
 		return

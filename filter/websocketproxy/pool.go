@@ -17,6 +17,8 @@ type pool struct {
 	matcher *proxy.RequestMatcher
 	servers []*server
 	lb      *balancer
+	// sticky keeps clients on one server, or is nil.
+	sticky *backend.Sticky[*server]
 	// clientLimit and serverLimit are the read limits of the two sides
 	// (0: unlimited, as the websocket library counts).
 	clientLimit int64
@@ -37,6 +39,24 @@ type server struct {
 	active   atomic.Int64
 	sessions atomic.Uint64
 	failures atomic.Uint64
+}
+
+// Healthy implements backend.StickyServer.
+func (s *server) Healthy() bool { return s.healthy.Load() }
+
+// StickyKey implements backend.StickyServer: the server URL.
+func (s *server) StickyKey() string { return s.spec.URL }
+
+// pick returns the server for a new connection: the one a sticky session
+// keeps the client on, else the load balancer's choice; nil when no
+// server is healthy.
+func (p *pool) pick(req *httpprot.Request) *server {
+	if p.sticky != nil {
+		if s, ok := p.sticky.Pick(&req.Header); ok {
+			return s
+		}
+	}
+	return p.lb.pick(req)
 }
 
 // newPool compiles a validated pool spec. prevHealth seeds the health of
@@ -67,6 +87,9 @@ func newPool(name string, spec *PoolSpec, prevHealth map[string]bool) (*pool, er
 		p.servers = append(p.servers, s)
 	}
 	p.lb = newBalancer(spec.LoadBalance, p.servers)
+	if lb := spec.LoadBalance; lb != nil && lb.StickySession != nil {
+		p.sticky = backend.NewSticky(lb.StickySession.Config(), p.servers)
+	}
 	if hc := spec.HealthCheck; hc != nil {
 		c, err := newHealthChecker(hc, p.servers)
 		if err != nil {

@@ -57,6 +57,7 @@ func TestSpecInvalid(t *testing.T) {
 		{"bad scheme", `{"pools": [{"servers": [{"url": "ftp://a"}]}]}`, `pools[0].servers[0].url: "ftp://a": scheme must be ws, wss, http or https`},
 		{"path in url", `{"pools": [{"servers": [{"url": "ws://a/chat"}]}]}`, `pools[0].servers[0].url`},
 		{"some weights", `{"pools": [{"servers": [{"url": "ws://a", "weight": 2}, {"url": "ws://b"}]}]}`, `pools[0].servers: weights must be given to all servers or to none`},
+		{"sticky without app cookie", `{"pools": [{"servers": [{"url": "ws://a"}], "loadBalance": {"stickySession": {"mode": "CookieConsistentHash"}}}]}`, `pools[0].loadBalance.stickySession.appCookieName: required by mode CookieConsistentHash`},
 		{"limit below -1", `{"pools": [{"servers": [{"url": "ws://a"}], "clientMaxMsgSize": -2}]}`, `pools[0].clientMaxMsgSize`},
 		{"bad origin pattern", `{"pools": [{"servers": [{"url": "ws://a"}], "originPatterns": ["[a-"]}]}`, `pools[0].originPatterns[0]: "[a-" is not a valid host pattern`},
 		{"health check without probe", `{"pools": [{"servers": [{"url": "ws://a"}], "healthCheck": {"interval": "1s"}}]}`, `pools[0].healthCheck: give an http probe, a ws probe or both`},

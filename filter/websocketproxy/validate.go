@@ -35,6 +35,11 @@ func (p *PoolSpec) validate() error {
 		if lb.Policy == proxy.PolicyHeaderHash && strings.TrimSpace(lb.HeaderHashKey) == "" {
 			return fieldError("loadBalance.headerHashKey", "required by policy headerHash")
 		}
+		if lb.StickySession != nil {
+			if err := lb.StickySession.Validate(); err != nil {
+				return adapt.At("loadBalance.stickySession", err)
+			}
+		}
 		if lb.HealthCheck != nil {
 			return fieldError("loadBalance.healthCheck", "not supported by the WebSocketProxy; use the pool's healthCheck")
 		}

@@ -163,7 +163,7 @@ func (w *WebSocketProxy) Handle(ctx *filter.Context) string {
 		reply(ctx, herr.status, herr.reason)
 		return ResultClientError
 	}
-	srv := target.lb.pick(req)
+	srv := target.pick(req)
 	if srv == nil {
 		reply(ctx, fasthttp.StatusServiceUnavailable, "no healthy WebSocket server")
 		return ResultInternalError
@@ -202,6 +202,14 @@ func (w *WebSocketProxy) Handle(ctx *filter.Context) string {
 	out := ctx.NewResponse()
 	if proto := upstream.Subprotocol(); proto != "" {
 		out.Header.Set("Sec-WebSocket-Protocol", proto)
+	}
+	// Cookies the server set in its handshake reply reach the client, so
+	// that an application session (and ApplicationBased stickiness) works.
+	for _, c := range resp.Header.Values("Set-Cookie") {
+		out.Header.Add("Set-Cookie", c)
+	}
+	if target.sticky != nil {
+		target.sticky.Replied(srv, &out.Header)
 	}
 	if err := w.upgrader.Upgrade(server, sess.run); err != nil {
 		sess.timer.Stop()
