@@ -34,7 +34,7 @@ func FuzzRoute(f *testing.F) {
 		st := newRequestState()
 		r, status := routeRequest(snap, st, ctx)
 		if r != nil {
-			r.rewrite(ctx.URI(), st.buf)
+			r.rewrite(ctx.URI(), st.buf, st.caps)
 			applySetHeaders(r.setHeaders, ctx, st.buf)
 			return
 		}
