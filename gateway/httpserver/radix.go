@@ -149,7 +149,7 @@ func (t *radixTree) search(paths []route, in *routeInput) *route {
 // find searches below n; rest is the path not consumed yet.
 func (n *radixNode) find(rest []byte, paths []route, in *routeInput) *route {
 	if len(rest) == 0 {
-		if r := try(n.ends, paths, in); r != nil {
+		if r := tryRoutes(n.ends, paths, in); r != nil {
 			return r
 		}
 	} else {
@@ -170,7 +170,7 @@ func (n *radixNode) find(rest []byte, paths []route, in *routeInput) *route {
 	if len(n.wildcard) > 0 {
 		mark := in.ncaps
 		in.capture(rest, len(rest))
-		if r := try(n.wildcard, paths, in); r != nil {
+		if r := tryRoutes(n.wildcard, paths, in); r != nil {
 			return r
 		}
 		in.ncaps = mark
@@ -217,8 +217,8 @@ func (in *routeInput) capture(rest []byte, n int) {
 	in.ncaps++
 }
 
-// try returns the first of the listed routes whose conditions hold.
-func try(idx []int32, paths []route, in *routeInput) *route {
+// tryRoutes returns the first of the listed routes whose conditions hold.
+func tryRoutes(idx []int32, paths []route, in *routeInput) *route {
 	for _, i := range idx {
 		if p := &paths[i]; p.admit(in) {
 			return p

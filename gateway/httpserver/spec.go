@@ -86,7 +86,8 @@ type Rule struct {
 	Hosts []Host `json:"hosts,omitempty"`
 	// IPFilter is the rule's client IP filter.
 	IPFilter *IPFilterSpec `json:"ipFilter,omitempty"`
-	// Paths are tried in order; an empty list matches nothing.
+	// Paths are tried in order (Ordered) or by pattern priority
+	// (RadixTree); an empty list matches nothing.
 	Paths []Path `json:"paths,omitempty"`
 }
 
