@@ -26,6 +26,8 @@ type snapshot struct {
 	ipFilter         *ipFilter
 	needIP           bool // some IP filter exists: parse the client IP
 	router           router
+	cache            *routeCache  // nil: cacheSize 0 (or validating)
+	maxCaps          int          // most values a RadixTree pattern captures
 	tls              *tlsMaterial // nil unless https
 	routes           int
 	// globalFilter refers to the GlobalFilter run around every pipeline;
@@ -51,12 +53,13 @@ func compile(s *Spec, refs supervisor.RefLookup) (*snapshot, error) {
 	fail := func(path, format string, args ...any) {
 		errs = append(errs, registry.FieldError{Path: path, Reason: fmt.Sprintf(format, args...)})
 	}
+	radix := false
 	switch s.RouterKind {
 	case "", RouterOrdered:
 	case RouterRadixTree:
-		fail("routerKind", "RadixTree is not implemented yet; use Ordered")
+		radix = true
 	default:
-		fail("routerKind", "unknown router kind %q; use Ordered", s.RouterKind)
+		fail("routerKind", "unknown router kind %q; use Ordered or RadixTree", s.RouterKind)
 	}
 	if s.Port == 0 {
 		fail("port", "must be between 1 and 65535")
@@ -114,9 +117,16 @@ func compile(s *Spec, refs supervisor.RefLookup) (*snapshot, error) {
 			}
 		}
 		ru.paths = make([]route, 0, len(r.Paths))
+		if radix {
+			ru.tree = &radixTree{}
+		}
 		for k := range r.Paths {
 			pp := fmt.Sprintf("%s.paths[%d]", rp, k)
-			rt := compilePath(&r.Paths[k], pp, serverLimit, fail, &errs)
+			rt, toks := compilePath(&r.Paths[k], pp, radix, serverLimit, fail, &errs)
+			if toks != nil {
+				ru.tree.insert(toks, int32(k))
+				snap.maxCaps = max(snap.maxCaps, captureCount(toks))
+			}
 			if refs != nil {
 				rt.backend = refs.Ref(rt.backendName)
 			}
@@ -138,36 +148,22 @@ func compile(s *Spec, refs supervisor.RefLookup) (*snapshot, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	if refs != nil {
+		snap.cache = newRouteCache(s.CacheSize)
+	}
 	return snap, nil
 }
 
-// compilePath compiles one Path; pp is its field path.
-func compilePath(p *Path, pp string, serverLimit int64, fail func(path, format string, args ...any), errs *registry.FieldErrors) route {
+// compilePath compiles one Path; pp is its field path. With radix the
+// path is a RadixTree pattern, returned as tokens for the rule's tree
+// (nil when it is invalid).
+func compilePath(p *Path, pp string, radix bool, serverLimit int64, fail func(path, format string, args ...any), errs *registry.FieldErrors) (route, []patternToken) {
 	rt := route{where: pp, backendName: p.Backend}
-	if p.Path != "" {
-		if !strings.HasPrefix(p.Path, "/") {
-			fail(pp+".path", "must start with /")
-		}
-		rt.path = []byte(p.Path)
-	}
-	if p.PathPrefix != "" {
-		if !strings.HasPrefix(p.PathPrefix, "/") {
-			fail(pp+".pathPrefix", "must start with /")
-		}
-		rt.prefix = []byte(p.PathPrefix)
-	}
-	if p.PathRegexp != "" {
-		re, err := compileRegexp(p.PathRegexp)
-		if err != nil {
-			fail(pp+".pathRegexp", "%v", err)
-		}
-		rt.re = re
-	}
-	if p.RewriteTarget != "" {
-		if rt.path == nil && rt.prefix == nil && p.PathRegexp == "" {
-			fail(pp+".rewriteTarget", "needs path, pathPrefix or pathRegexp")
-		}
-		rt.rewriteTarget = []byte(p.RewriteTarget)
+	var toks []patternToken
+	if radix {
+		toks = compileRadixMatcher(p, pp, &rt, fail)
+	} else {
+		compileOrderedMatchers(p, pp, &rt, fail)
 	}
 	for i, m := range p.Methods {
 		bit := methodBit([]byte(m))
@@ -196,7 +192,65 @@ func compilePath(p *Path, pp string, serverLimit int64, fail func(path, format s
 		fail(pp+".setHeaders", "%v", err)
 	}
 	rt.setHeaders = setters
-	return rt
+	return rt, toks
+}
+
+// compileOrderedMatchers compiles the path matchers and rewriteTarget of
+// a Path for the Ordered router.
+func compileOrderedMatchers(p *Path, pp string, rt *route, fail func(path, format string, args ...any)) {
+	if p.Path != "" {
+		if !strings.HasPrefix(p.Path, "/") {
+			fail(pp+".path", "must start with /")
+		}
+		rt.path = []byte(p.Path)
+	}
+	if p.PathPrefix != "" {
+		if !strings.HasPrefix(p.PathPrefix, "/") {
+			fail(pp+".pathPrefix", "must start with /")
+		}
+		rt.prefix = []byte(p.PathPrefix)
+	}
+	if p.PathRegexp != "" {
+		re, err := compileRegexp(p.PathRegexp)
+		if err != nil {
+			fail(pp+".pathRegexp", "%v", err)
+		}
+		rt.re = re
+	}
+	if p.RewriteTarget != "" {
+		if rt.path == nil && rt.prefix == nil && p.PathRegexp == "" {
+			fail(pp+".rewriteTarget", "needs path, pathPrefix or pathRegexp")
+		}
+		rt.rewriteTarget = []byte(p.RewriteTarget)
+	}
+}
+
+// compileRadixMatcher parses a Path's pattern and rewriteTarget for the
+// RadixTree router, which uses path only.
+func compileRadixMatcher(p *Path, pp string, rt *route, fail func(path, format string, args ...any)) []patternToken {
+	if p.PathPrefix != "" {
+		fail(pp+".pathPrefix", "not used with routerKind RadixTree; write the prefix in path followed by '*' (e.g. /api/*)")
+	}
+	if p.PathRegexp != "" {
+		fail(pp+".pathRegexp", "not used with routerKind RadixTree; use {name:regexp} parameters in path")
+	}
+	if p.Path == "" {
+		fail(pp+".path", "required with routerKind RadixTree")
+		return nil
+	}
+	toks, err := parsePattern(p.Path)
+	if err != nil {
+		fail(pp+".path", "invalid pattern %q: %v", p.Path, err)
+		return nil
+	}
+	if p.RewriteTarget != "" {
+		tpl, err := compileRewriteTemplate(p.RewriteTarget, toks)
+		if err != nil {
+			fail(pp+".rewriteTarget", "%v", err)
+		}
+		rt.rewriteTarget, rt.template = []byte(p.RewriteTarget), tpl
+	}
+	return toks
 }
 
 // compileConditions compiles header or query conditions; path names the

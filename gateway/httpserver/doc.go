@@ -37,7 +37,8 @@
 // Per request the server loads the current snapshot, takes the client's
 // real IP (first X-Forwarded-For entry, else X-Real-IP, else the peer
 // address), applies the server IP filter and searches the rules in order
-// (vocabulary routing semantics 2 to 8): 403 for an IP mismatch, else 400
+// (vocabulary routing semantics 2 to 8; see Routers below for how a rule's
+// paths are searched): 403 for an IP mismatch, else 400
 // for a header or query mismatch, else 405 for a method mismatch, else 404;
 // 503 when the backend pipeline does not exist. On a match it applies
 // setHeaders (variables see the request as received), rewriteTarget (the
@@ -59,6 +60,51 @@
 // and scratch buffers) are pooled per server, matching works on bytes and
 // the routing table is never locked. Rewriting with pathRegexp and parsing
 // an IPv6 client address from a header allocate.
+//
+// # Routers
+//
+// routerKind Ordered (the default) tries a rule's paths in order: the
+// first whose path, pathPrefix or pathRegexp matches (no matcher: every
+// path) and whose methods, headers, queries and IP filter hold wins.
+//
+// routerKind RadixTree indexes each rule's paths in a radix tree built
+// when the spec is compiled; rules are still tried in order, with the same
+// host and IP filter handling. path is required and is a pattern: literal
+// text (/a/b), parameters /u/{id} and /u/{id:[0-9]+} (the expression must
+// match the whole value), and a '*' at the very end that matches the rest
+// of the path, empty included (/files/* matches /files/ but not /files). A
+// parameter's value is not empty, stays within a segment and ends at the
+// first occurrence of the text that follows it in the pattern, so
+// /f/{name}.{ext} splits "a.tar.gz" into "a" and "tar.gz". pathPrefix and
+// pathRegexp are load-time errors with RadixTree; so are unbalanced
+// braces, bad expressions, '*' before the end and repeated parameter
+// names.
+//
+// At each position the search prefers a literal, then a regexp parameter,
+// then a plain parameter, then the wildcard, whatever the declaration
+// order, and it backtracks: when a branch yields no winner the next one is
+// tried. A candidate pattern wins only if its path's other conditions
+// (methods, headers, queries, IP filter) hold; paths sharing a pattern are
+// tried in declaration order, and failed conditions give 403, 400 or 405
+// exactly as with Ordered. Between parameters at one position, one whose
+// value ends inside the segment ({id}.json) is tried before one spanning
+// the segment; otherwise declaration order decides. rewriteTarget is a
+// template: {name} inserts a parameter's value and {EG_WILDCARD} what '*'
+// matched; a bare '*' is rejected. Captured values are kept as offsets
+// into the request path in the pooled request state, so matching and
+// rewriting allocate nothing and no request bytes outlive the request.
+//
+// # Route-decision cache
+//
+// cacheSize > 0 keeps up to that many routing decisions (capped at
+// 1048576) in a cache that belongs to the generation and is dropped with
+// it. A decision is cached only when the search that made it evaluated no
+// rule or path IP filter and no header or query condition, so it depends
+// on host, method and path alone and replaying it cannot change which
+// route wins; the server IP filter is still checked per request. Winners
+// and refusals (404, 405) are cached. The cache is a fixed array of atomic
+// slots (direct-mapped, a new entry replaces the one in its slot): a hit
+// takes no lock and allocates nothing; a stored miss allocates its entry.
 //
 // # Global filter
 //
@@ -116,8 +162,7 @@
 //
 // # Not implemented yet
 //
-// The vocabulary fields cacheSize and backendPool are not part of Spec, so
-// strict decoding refuses them as unknown fields;
-// /.well-known/acme-challenge/ is routed like any other path. routerKind
-// RadixTree is refused with an error.
+// The vocabulary field backendPool is not part of Spec, so strict
+// decoding refuses it as an unknown field; /.well-known/acme-challenge/ is
+// routed like any other path.
 package httpserver

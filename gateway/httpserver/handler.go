@@ -27,6 +27,7 @@ type requestState struct {
 	ip       []byte
 	buf      []byte
 	body     []byte
+	caps     []paramSpan        // values captured by a RadixTree pattern
 	pipeline *pipeline.Pipeline // acquired backend, released after the request
 	ops      requestOps         // metrics, tracing, access log (ops.go)
 	// global is the acquired GlobalFilter, released after the request.
@@ -38,6 +39,7 @@ func newRequestState() *requestState {
 		fctx: filter.NewContext(),
 		ip:   make([]byte, 0, 64),
 		buf:  make([]byte, 0, 256),
+		caps: make([]paramSpan, 0, 8),
 	}
 }
 
@@ -52,6 +54,7 @@ func (st *requestState) clear() {
 		st.body = nil
 	}
 	st.body = st.body[:0]
+	st.caps = st.caps[:0]
 	st.pipeline = nil
 	st.global = nil
 }
@@ -114,7 +117,7 @@ func serve(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) {
 	}
 	st.pipeline = p
 	st.buf = applySetHeaders(r.setHeaders, ctx, st.buf)
-	st.buf = r.rewrite(ctx.URI(), st.buf)
+	st.buf = r.rewrite(ctx.URI(), st.buf, st.caps)
 	if snap.xForwardedFor {
 		st.buf = appendForwardedFor(ctx, st.buf)
 	}
@@ -146,8 +149,9 @@ func serve(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) {
 }
 
 // routeRequest works out the client IP, applies the server IP filter and
-// searches the rules. It returns the winning route, or nil and the status
-// to answer with.
+// searches the rules, or replays a cached decision (routecache.go). It
+// returns the winning route, with its captured values in st.caps, or nil
+// and the status to answer with.
 func routeRequest(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) (*route, int) {
 	ip, ipOK := clientIP(snap, st, ctx)
 	if !snap.ipFilter.allows(ip, ipOK) {
@@ -161,7 +165,23 @@ func routeRequest(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) (*
 		ip:     ip,
 		ipOK:   ipOK,
 	}
-	return snap.router.search(&in)
+	cache := snap.cache
+	if cache != nil {
+		if e := cache.get(in.host, in.path, in.method); e != nil {
+			st.caps = append(st.caps[:0], e.caps...)
+			return e.route, e.status
+		}
+	}
+	if cap(st.caps) < snap.maxCaps {
+		st.caps = make([]paramSpan, 0, snap.maxCaps)
+	}
+	in.caps = st.caps[:snap.maxCaps]
+	r, status := snap.router.search(&in)
+	st.caps = st.caps[:min(in.ncaps, snap.maxCaps)]
+	if cache != nil && !in.dependent {
+		cache.put(in.host, in.path, in.method, r, status, st.caps)
+	}
+	return r, status
 }
 
 // clientIP fills st.ip with the real IP and, when some IP filter needs it,

@@ -9,8 +9,9 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// router is the compiled, immutable Ordered router: rules tried in order,
-// paths in order within a rule, first full match wins.
+// router is the compiled, immutable router: rules tried in order. Within
+// an Ordered rule paths are tried in order and the first full match wins;
+// a RadixTree rule searches its tree (radix.go).
 type router struct {
 	rules []rule
 }
@@ -20,6 +21,7 @@ type rule struct {
 	hosts    []hostMatcher
 	ipFilter *ipFilter
 	paths    []route
+	tree     *radixTree // routerKind RadixTree: the index of paths
 }
 
 type hostKind uint8
@@ -43,7 +45,7 @@ type hostMatcher struct {
 type route struct {
 	where string // rules[i].paths[j], for logs and status
 
-	path    []byte
+	path    []byte // Ordered matchers; all nil with RadixTree
 	prefix  []byte
 	re      *regexp.Regexp
 	methods methodSet // 0: every method
@@ -55,13 +57,15 @@ type route struct {
 	ipFilter       *ipFilter
 
 	rewriteTarget []byte
+	template      []rewritePart // RadixTree rewriteTarget
 	setHeaders    []headerSetter
 	backendName   string
 	backend       *supervisor.Ref
 	bodyLimit     int64 // effective cap in bytes; -1: unlimited (streamed)
 }
 
-// routeInput is what one search looks at. It lives on the handler's stack.
+// routeInput is what one search looks at and what it found out. It lives
+// on the handler's stack.
 type routeInput struct {
 	ctx    *fasthttp.RequestCtx
 	host   []byte // without port
@@ -69,6 +73,18 @@ type routeInput struct {
 	method methodSet
 	ip     netip.Addr
 	ipOK   bool
+
+	// caps[:ncaps] are the values a RadixTree pattern captured, as
+	// offsets into path; the array is the request state's.
+	caps  []paramSpan
+	ncaps int
+
+	// Conditions that failed, for the status without a winner.
+	ipMismatch, hqMismatch, methodMismatch bool
+	// dependent is set once the search evaluated an IP filter, a header
+	// or a query condition: its outcome then depends on more than host,
+	// method and path, and is not cached.
+	dependent bool
 }
 
 // Status codes of a search without a winner, in precedence order.
@@ -83,49 +99,71 @@ const (
 // (403 any IP mismatch, else 400 header/query mismatch, else 405 method
 // mismatch, else 404).
 func (r *router) search(in *routeInput) (*route, int) {
-	var ipMismatch, hqMismatch, methodMismatch bool
 	for i := range r.rules {
 		ru := &r.rules[i]
 		if !ru.matchHost(in.host) {
 			continue
 		}
-		if !ru.ipFilter.allows(in.ip, in.ipOK) {
-			ipMismatch = true
+		if ru.ipFilter != nil {
+			in.dependent = true
+			if !ru.ipFilter.allows(in.ip, in.ipOK) {
+				in.ipMismatch = true
+				continue
+			}
+		}
+		if ru.tree != nil {
+			if p := ru.tree.search(ru.paths, in); p != nil {
+				return p, 0
+			}
 			continue
 		}
 		for j := range ru.paths {
-			p := &ru.paths[j]
-			if !p.matchPath(in.path) {
-				continue
+			if p := &ru.paths[j]; p.matchPath(in.path) && p.admit(in) {
+				return p, 0
 			}
-			if p.methods != 0 && in.method&p.methods == 0 {
-				methodMismatch = true
-				continue
-			}
-			if len(p.headers) > 0 && !headersMatch(p.headers, p.matchAllHeader, &in.ctx.Request.Header) {
-				hqMismatch = true
-				continue
-			}
-			if len(p.queries) > 0 && !queriesMatch(p.queries, p.matchAllQuery, in.ctx.QueryArgs()) {
-				hqMismatch = true
-				continue
-			}
-			if !p.ipFilter.allows(in.ip, in.ipOK) {
-				ipMismatch = true
-				continue
-			}
-			return p, 0
 		}
 	}
 	switch {
-	case ipMismatch:
+	case in.ipMismatch:
 		return nil, statusForbidden
-	case hqMismatch:
+	case in.hqMismatch:
 		return nil, statusBadRequest
-	case methodMismatch:
+	case in.methodMismatch:
 		return nil, statusMethodNotAllowed
 	}
 	return nil, statusNotFound
+}
+
+// admit checks a route whose path matched against the rest of the
+// request: methods, headers, queries, then the path IP filter. A failed
+// condition is recorded in in.
+func (p *route) admit(in *routeInput) bool {
+	if p.methods != 0 && in.method&p.methods == 0 {
+		in.methodMismatch = true
+		return false
+	}
+	if len(p.headers) > 0 {
+		in.dependent = true
+		if !headersMatch(p.headers, p.matchAllHeader, &in.ctx.Request.Header) {
+			in.hqMismatch = true
+			return false
+		}
+	}
+	if len(p.queries) > 0 {
+		in.dependent = true
+		if !queriesMatch(p.queries, p.matchAllQuery, in.ctx.QueryArgs()) {
+			in.hqMismatch = true
+			return false
+		}
+	}
+	if p.ipFilter != nil {
+		in.dependent = true
+		if !p.ipFilter.allows(in.ip, in.ipOK) {
+			in.ipMismatch = true
+			return false
+		}
+	}
+	return true
 }
 
 // matchHost reports whether any host condition holds; no condition at all

@@ -255,7 +255,7 @@ func TestRewriteTarget(t *testing.T) {
 		if r == nil {
 			t.Fatalf("%s: status %d", c.in, status)
 		}
-		r.rewrite(ctx.URI(), st.buf)
+		r.rewrite(ctx.URI(), st.buf, st.caps)
 		if got := string(ctx.URI().RequestURI()); got != c.want {
 			t.Errorf("%s: rewritten to %s, want %s", c.in, got, c.want)
 		}

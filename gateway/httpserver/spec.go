@@ -17,7 +17,10 @@ const (
 	DefaultClientMaxBodySize = 4 << 20
 	// RouterOrdered is the router kind that tries rules and paths in order.
 	RouterOrdered = "Ordered"
-	// RouterRadixTree is the pattern router kind; it is not implemented yet.
+	// RouterRadixTree is the router kind that indexes each rule's paths
+	// as patterns in a radix tree: per path segment a literal beats a
+	// regexp parameter, which beats a plain parameter, which beats the
+	// tail wildcard, whatever the declaration order.
 	RouterRadixTree = "RadixTree"
 )
 
@@ -56,8 +59,13 @@ type Spec struct {
 	ClientMaxBodySize int64 `json:"clientMaxBodySize,omitempty" jsonschema:"minimum=-1" jsonschema_description:"request body cap in bytes; 0 = 4 MiB; -1 = unlimited and streamed"`
 	// IPFilter is the server-wide client IP filter.
 	IPFilter *IPFilterSpec `json:"ipFilter,omitempty"`
-	// RouterKind is Ordered (RadixTree is not implemented yet).
-	RouterKind string `json:"routerKind,omitempty" jsonschema:"enum=Ordered,enum=RadixTree" jsonschema_description:"router kind"`
+	// RouterKind is Ordered (paths tried in order) or RadixTree (path is a
+	// pattern; see Path.Path).
+	RouterKind string `json:"routerKind,omitempty" jsonschema:"enum=Ordered,enum=RadixTree" jsonschema_description:"router kind: Ordered tries each rule's paths in order; RadixTree matches path as a pattern (/a/b, /u/{id}, /u/{id:[0-9]+}, /files/*) with literal before regexp before parameter before wildcard per segment"`
+	// CacheSize is the number of routing decisions kept in the
+	// route-decision cache (0: no cache; capped at 1048576). Only
+	// decisions that depend on host, method and path alone are cached.
+	CacheSize uint32 `json:"cacheSize,omitempty" jsonschema_description:"route-decision cache entries; 0 = off; at most 1048576; only decisions that depend on host, method and path alone are cached"`
 	// Rules are the routing rules, tried in order.
 	Rules []Rule `json:"rules,omitempty"`
 	// AccessLogFormat, when set, writes an access log line per request in
@@ -87,7 +95,8 @@ type Rule struct {
 	Hosts []Host `json:"hosts,omitempty"`
 	// IPFilter is the rule's client IP filter.
 	IPFilter *IPFilterSpec `json:"ipFilter,omitempty"`
-	// Paths are tried in order; an empty list matches nothing.
+	// Paths are tried in order (Ordered) or by pattern priority
+	// (RadixTree); an empty list matches nothing.
 	Paths []Path `json:"paths,omitempty"`
 }
 
@@ -101,15 +110,21 @@ type Host struct {
 
 // Path is one routing entry of a rule.
 type Path struct {
-	// Path is an exact path.
-	Path string `json:"path,omitempty" jsonschema:"pattern=^/" jsonschema_description:"exact path"`
-	// PathPrefix is a path prefix.
-	PathPrefix string `json:"pathPrefix,omitempty" jsonschema:"pattern=^/" jsonschema_description:"path prefix"`
-	// PathRegexp is an RE2 expression matched against the path.
-	PathRegexp string `json:"pathRegexp,omitempty" jsonschema_description:"RE2 expression matched against the path"`
+	// Path is an exact path. With routerKind RadixTree it is a pattern
+	// (and required): literal text, parameters {name} and {name:regexp}
+	// whose value is non-empty and stays within a segment, and an optional
+	// '*' at the very end matching the rest of the path.
+	Path string `json:"path,omitempty" jsonschema:"pattern=^/" jsonschema_description:"exact path; with routerKind RadixTree a pattern: /a/b, /u/{id}, /u/{id:[0-9]+}, /files/*"`
+	// PathPrefix is a path prefix (Ordered only).
+	PathPrefix string `json:"pathPrefix,omitempty" jsonschema:"pattern=^/" jsonschema_description:"path prefix (routerKind Ordered only)"`
+	// PathRegexp is an RE2 expression matched against the path (Ordered
+	// only).
+	PathRegexp string `json:"pathRegexp,omitempty" jsonschema_description:"RE2 expression matched against the path (routerKind Ordered only)"`
 	// RewriteTarget rewrites the path: it replaces an exact path, swaps a
-	// prefix, or is the replacement ($1 ...) of the expression.
-	RewriteTarget string `json:"rewriteTarget,omitempty" jsonschema_description:"new path; needs path, pathPrefix or pathRegexp"`
+	// prefix, or is the replacement ($1 ...) of the expression. With
+	// RadixTree it is a template: {name} is a parameter's value and
+	// {EG_WILDCARD} what '*' matched.
+	RewriteTarget string `json:"rewriteTarget,omitempty" jsonschema_description:"new path; needs path, pathPrefix or pathRegexp; with RadixTree {name} and {EG_WILDCARD} insert captured values"`
 	// Methods are the allowed methods; empty allows all.
 	Methods []string `json:"methods,omitempty" jsonschema:"uniqueItems=true,enum=GET,enum=HEAD,enum=POST,enum=PUT,enum=PATCH,enum=DELETE,enum=CONNECT,enum=OPTIONS,enum=TRACE"`
 	// Headers are header conditions.

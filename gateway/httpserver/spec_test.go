@@ -44,7 +44,7 @@ func TestSpecErrorsNameTheField(t *testing.T) {
 		{"unimplemented autoCert", "port: 80\nautoCert: true", []string{"autoCert"}},
 		{"unknown path field", "port: 80\nrules: [{paths: [{path: /, backend: p, backendPool: {}}]}]", []string{"backendPool"}},
 		{"case matters", "port: 80\nKeepAlive: true", []string{"KeepAlive"}},
-		{"radix tree refused", "port: 80\nrouterKind: RadixTree", []string{"routerKind: RadixTree is not implemented"}},
+		{"radix tree uses path only", "port: 80\nrouterKind: RadixTree\nrules: [{paths: [{pathPrefix: /a, backend: p}]}]", []string{"rules[0].paths[0].pathPrefix: not used with routerKind RadixTree", "rules[0].paths[0].path: required with routerKind RadixTree"}},
 		{"router kind enum", "port: 80\nrouterKind: ordered", []string{"routerKind"}},
 		{"bad path regexp", `port: 80
 rules:
