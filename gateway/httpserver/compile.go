@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatewright/gatewright/internal/netaddr"
 	"github.com/gatewright/gatewright/registry"
 	"github.com/gatewright/gatewright/supervisor"
 )
@@ -24,12 +25,15 @@ type snapshot struct {
 	https            bool
 	xForwardedFor    bool
 	ipFilter         *ipFilter
-	needIP           bool // some IP filter exists: parse the client IP
-	router           router
-	cache            *routeCache  // nil: cacheSize 0 (or validating)
-	maxCaps          int          // most values a RadixTree pattern captures
-	tls              *tlsMaterial // nil unless https
-	routes           int
+	// trusted are the proxies whose forwarding headers are believed;
+	// empty believes every client (Easegress behaviour).
+	trusted netaddr.List
+	needIP  bool // some IP filter exists: parse the client IP
+	router  router
+	cache   *routeCache  // nil: cacheSize 0 (or validating)
+	maxCaps int          // most values a RadixTree pattern captures
+	tls     *tlsMaterial // nil unless https
+	routes  int
 	// globalFilter refers to the GlobalFilter run around every pipeline;
 	// nil when none is named (or while validating).
 	globalFilter *supervisor.Ref
@@ -85,6 +89,7 @@ func compile(s *Spec, refs supervisor.RefLookup) (*snapshot, error) {
 		https:            s.HTTPS,
 		xForwardedFor:    s.XForwardedFor,
 		ipFilter:         compileIPFilter(s.IPFilter, "ipFilter", &errs),
+		trusted:          netaddr.ParseList(s.TrustedProxies, "trustedProxies", &errs),
 	}
 	snap.needIP = snap.ipFilter != nil
 	serverLimit := effectiveLimit(s.ClientMaxBodySize)

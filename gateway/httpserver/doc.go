@@ -36,7 +36,9 @@
 //
 // Per request the server loads the current snapshot, takes the client's
 // real IP (first X-Forwarded-For entry, else X-Real-IP, else the peer
-// address), applies the server IP filter and searches the rules in order
+// address; with trustedProxies set, the headers count only when the peer
+// is a listed proxy, and X-Forwarded-For is read from the right, skipping
+// listed proxies), applies the server IP filter and searches the rules in order
 // (vocabulary routing semantics 2 to 8; see Routers below for how a rule's
 // paths are searched): 403 for an IP mismatch, else 400
 // for a header or query mismatch, else 405 for a method mismatch, else 404;

@@ -185,9 +185,15 @@ func routeRequest(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) (*
 }
 
 // clientIP fills st.ip with the real IP and, when some IP filter needs it,
-// returns it parsed.
+// returns it parsed. Forwarding headers are believed from trusted proxies
+// only, or from everyone when none are configured.
 func clientIP(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) (netip.Addr, bool) {
 	h := &ctx.Request.Header
+	if len(snap.trusted) > 0 {
+		ip := netaddr.ClientIP(peerAddr(ctx), snap.trusted, h.Peek(headerXForwardedFor), bytes.TrimSpace(h.Peek(headerXRealIP)))
+		st.ip = ip.AppendTo(st.ip[:0])
+		return ip, ip.IsValid()
+	}
 	if v := firstListEntry(h.Peek(headerXForwardedFor)); len(v) > 0 {
 		st.ip = append(st.ip[:0], v...)
 	} else if v := bytes.TrimSpace(h.Peek(headerXRealIP)); len(v) > 0 {

@@ -32,3 +32,13 @@ func (f *ipFilter) allows(ip netip.Addr, ok bool) bool {
 	}
 	return f.verdict.Allows(ip, ok)
 }
+
+// warnForgeableClientIP warns, when the server starts, that its IP filters
+// decide on an address any client can choose: without trustedProxies the
+// client address comes from X-Forwarded-For or X-Real-IP whoever sent
+// them, as in Easegress.
+func (s *Server) warnForgeableClientIP() {
+	if s.snap.needIP && len(s.snap.trusted) == 0 {
+		s.log.Warn("ipFilter trusts X-Forwarded-For and X-Real-IP from every client, so clients can pick the address it checks; list the proxies in front of this server in trustedProxies")
+	}
+}

@@ -85,6 +85,7 @@ func (s *Server) Init() error {
 	if started {
 		return errors.New("already started")
 	}
+	s.warnForgeableClientIP()
 	undo, err := s.startTracing(nil)
 	if err != nil {
 		return err
@@ -125,6 +126,7 @@ func (s *Server) Inherit(previous supervisor.Object) error {
 	if !ok || prev == nil || prev == s {
 		return s.Init()
 	}
+	s.warnForgeableClientIP()
 	undo, err := s.startTracing(prev)
 	if err != nil {
 		return err

@@ -59,6 +59,14 @@ type Spec struct {
 	ClientMaxBodySize int64 `json:"clientMaxBodySize,omitempty" jsonschema:"minimum=-1" jsonschema_description:"request body cap in bytes; 0 = 4 MiB; -1 = unlimited and streamed"`
 	// IPFilter is the server-wide client IP filter.
 	IPFilter *IPFilterSpec `json:"ipFilter,omitempty"`
+	// TrustedProxies are the IPs and CIDRs of the proxies in front of the
+	// server (a gatewright addition). When set, X-Forwarded-For and
+	// X-Real-IP are believed only from them, and the client is the last
+	// X-Forwarded-For entry that is not one of them. When empty, as in
+	// Easegress, the first X-Forwarded-For entry, else X-Real-IP, is the
+	// client, whoever sent it: any client can then choose the address IP
+	// filters see.
+	TrustedProxies []string `json:"trustedProxies,omitempty" jsonschema:"uniqueItems=true" jsonschema_description:"IPs or CIDRs of proxies whose X-Forwarded-For and X-Real-IP are believed; empty believes every client (Easegress behaviour)"`
 	// RouterKind is Ordered (paths tried in order) or RadixTree (path is a
 	// pattern; see Path.Path).
 	RouterKind string `json:"routerKind,omitempty" jsonschema:"enum=Ordered,enum=RadixTree" jsonschema_description:"router kind: Ordered tries each rule's paths in order; RadixTree matches path as a pattern (/a/b, /u/{id}, /u/{id:[0-9]+}, /files/*) with literal before regexp before parameter before wildcard per segment"`
