@@ -2,9 +2,11 @@ package requestadaptor
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/internal/adapt"
+	"github.com/gatewright/gatewright/filter/internal/signer"
 	"github.com/gatewright/gatewright/filter/internal/tmpl"
 )
 
@@ -17,6 +19,10 @@ const (
 	ResultDecompressFailed = "decompressFailed"
 	// ResultCompressFailed: the body could not be read to be compressed.
 	ResultCompressFailed = "compressFailed"
+	// ResultSignFailed: the request could not be signed (its body could
+	// not be read, or its query is malformed). Declared, unlike in
+	// Easegress, so that a flow can route it with jumpIf.
+	ResultSignFailed = "signFailed"
 	// ResultBuildErr: the template failed; not declared (as in Easegress),
 	// so it cannot be a jumpIf key and ends the pipeline.
 	ResultBuildErr = "buildErr"
@@ -25,8 +31,8 @@ const (
 // Kind is the RequestAdaptor filter kind.
 var Kind = &filter.Kind{
 	Name:        KindName,
-	Description: "RequestAdaptor edits the request: method, host, path, headers, body, gzip, or a template.",
-	Results:     []string{ResultDecompressFailed, ResultCompressFailed},
+	Description: "RequestAdaptor edits the request (method, host, path, headers, body, gzip, or a template) and may sign it.",
+	Results:     []string{ResultDecompressFailed, ResultCompressFailed, ResultSignFailed},
 	DefaultSpec: func() any { return &Spec{} },
 	New:         newAdaptor,
 }
@@ -40,13 +46,15 @@ type RequestAdaptor struct {
 	tmpl       *tmpl.Template // nil without a template
 	compress   bool
 	decompress bool
-	err        error // from compiling the spec; reported by Validate and Init
+	signer     *signer.Signer   // nil without sign
+	now        func() time.Time // the signing clock
+	err        error            // from compiling the spec; reported by Validate and Init
 }
 
 var _ filter.Filter = (*RequestAdaptor)(nil)
 
 func newAdaptor(spec *filter.Spec) filter.Filter {
-	ra := &RequestAdaptor{Base: filter.NewBase(spec)}
+	ra := &RequestAdaptor{Base: filter.NewBase(spec), now: time.Now}
 	s, ok := spec.Body.(*Spec)
 	if !ok {
 		ra.err = fmt.Errorf("requestadaptor: spec body is %T, want *requestadaptor.Spec", spec.Body)
@@ -63,6 +71,9 @@ func newAdaptor(spec *filter.Spec) filter.Filter {
 	}
 	ra.compress = s.Compress == adapt.Gzip
 	ra.decompress = s.Decompress == adapt.Gzip
+	if s.Sign != nil {
+		ra.signer = s.Sign.newSigner()
+	}
 	return ra
 }
 
@@ -76,7 +87,7 @@ func (ra *RequestAdaptor) Init() error { return ra.err }
 // Inherit is Init: the filter keeps no state worth taking over.
 func (ra *RequestAdaptor) Inherit(previous filter.Filter) error { return ra.Init() }
 
-// Handle edits the current namespace's request.
+// Handle edits the current namespace's request, then signs it.
 func (ra *RequestAdaptor) Handle(ctx *filter.Context) string {
 	r := ctx.Request()
 	if !r.Valid() {
@@ -102,6 +113,12 @@ func (ra *RequestAdaptor) Handle(ctx *filter.Context) string {
 		if err := adapt.DecompressRequest(r.Request); err != nil {
 			ra.Log().Debug("decompressing request body failed", "error", err)
 			return ResultDecompressFailed
+		}
+	}
+	if ra.signer != nil {
+		if err := ra.signer.Sign(r.Request, ra.now()); err != nil {
+			ra.Log().Debug("signing the request failed", "error", err)
+			return ResultSignFailed
 		}
 	}
 	return ""

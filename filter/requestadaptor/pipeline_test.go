@@ -66,7 +66,7 @@ func TestPipelineRejects(t *testing.T) {
 		{`{"filters": [{"name": "a", "kind": "RequestAdaptor", "compress": "gzip", "decompress": "gzip"}]}`,
 			`filters[0] "a": decompress: cannot be set together with compress`},
 		{`{"filters": [{"name": "a", "kind": "RequestAdaptor", "sign": {}}]}`,
-			`filters[0] "a": unknown field "sign"`},
+			`filters[0] "a": sign.accessKeyId: required to sign requests`},
 	} {
 		if _, err := newPipeline(t, tc.fields); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("err = %v, want it to contain %q", err, tc.want)

@@ -13,18 +13,20 @@ type Spec struct {
 	// Host replaces the request host.
 	Host string `json:"host,omitempty" jsonschema:"description=replacement host"`
 	// Path rewrites the request path.
-	Path *adapt.PathSpec `json:"path,omitempty" jsonschema:"description=path rewrite: replace, addPrefix, trimPrefix or regexpReplace (first non-empty applies)"`
+	Path *adapt.PathSpec `json:"path,omitempty" jsonschema:"description=path rewrite: replace\\, addPrefix\\, trimPrefix or regexpReplace (first non-empty applies)"`
 	// Header edits request headers: del, then set, then add.
-	Header *adapt.HeaderSpec `json:"header,omitempty" jsonschema:"description=header edits applied del, set, add"`
+	Header *adapt.HeaderSpec `json:"header,omitempty" jsonschema:"description=header edits applied del\\, set\\, add"`
 	// Body replaces the request body and drops Content-Encoding.
 	Body string `json:"body,omitempty" jsonschema:"description=replacement body; drops Content-Encoding"`
 	// Compress gzips the body.
 	Compress string `json:"compress,omitempty" jsonschema:"enum=,enum=gzip,description=compress the body (gzip only)"`
 	// Decompress gunzips a gzip body.
 	Decompress string `json:"decompress,omitempty" jsonschema:"enum=,enum=gzip,description=decompress a gzip body (gzip only)"`
+	// Sign signs the request after every edit.
+	Sign *SignSpec `json:"sign,omitempty" jsonschema:"description=sign the request after the edits: Easegress's Signer (accessKeyId and accessKeySecret required) with apiProvider and scopes"`
 	// Template yields method, path, header, body and host as YAML; what
 	// it yields wins over the static fields.
-	Template string `json:"template,omitempty" jsonschema:"description=Go template yielding YAML with method, path, header, body, host"`
+	Template string `json:"template,omitempty" jsonschema:"description=Go template yielding YAML with method\\, path\\, header\\, body\\, host"`
 	// LeftDelim is the template's left delimiter, "{{" by default.
 	LeftDelim string `json:"leftDelim,omitempty" jsonschema:"description=template left delimiter; {{ by default"`
 	// RightDelim is the template's right delimiter, "}}" by default.
@@ -33,7 +35,7 @@ type Spec struct {
 
 // Validate checks the cross-field rules: compress and decompress are
 // exclusive, decompress is pointless with body, and the nested path,
-// header and template are valid.
+// header, sign and template are valid.
 func (s *Spec) Validate() error {
 	if s.Compress != "" && s.Decompress != "" {
 		return registry.FieldError{Path: "decompress", Reason: "cannot be set together with compress"}
@@ -52,6 +54,11 @@ func (s *Spec) Validate() error {
 	if s.Header != nil {
 		if err := s.Header.Validate(); err != nil {
 			return adapt.At("header", err)
+		}
+	}
+	if s.Sign != nil {
+		if err := s.Sign.validate(); err != nil {
+			return adapt.At("sign", err)
 		}
 	}
 	if s.Template != "" {

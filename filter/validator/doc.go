@@ -25,7 +25,9 @@
 //     an unknown kid.
 //   - signature: Easegress's HMAC-SHA256 request signature, in the style
 //     of AWS Signature Version 4, from the Authorization header or a
-//     presigned URL's query, verified with accessKeys.
+//     presigned URL's query, verified with accessKeys. The scheme has one
+//     implementation, package filter/internal/signer, which the
+//     RequestAdaptor's sign uses to sign: what it signs verifies here.
 //   - oauth2: a bearer token checked by RFC 7662 introspection or as an
 //     HMAC-signed JWT; X-Authenticated-Userid and X-Authenticated-Scope are
 //     replaced with its subject and scope.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gatewright/gatewright/filter/internal/filtertest"
+	signing "github.com/gatewright/gatewright/filter/internal/signer"
 )
 
 // awsLiteral makes the scheme AWS Signature Version 4.
@@ -154,7 +155,7 @@ func TestSignatureOverServer(t *testing.T) {
 		"ttl":        "5m",
 	}}))
 	srv := serve(t, f)
-	signer := &testSigner{id: "client-1", secret: "s3cr3t", lit: defaultLiteral}
+	signer := &testSigner{id: "client-1", secret: "s3cr3t", lit: signing.DefaultLiteral()}
 	c := &http.Client{Timeout: filtertest.Timeout}
 	do := func(r *http.Request) int {
 		t.Helper()
@@ -214,8 +215,8 @@ func TestSignatureOverServer(t *testing.T) {
 		t.Errorf("unsigned extra header: status %d", st)
 	}
 
-	wrongSecret := &testSigner{id: "client-1", secret: "guess", lit: defaultLiteral}
-	unknown := &testSigner{id: "client-9", secret: "s3cr3t", lit: defaultLiteral}
+	wrongSecret := &testSigner{id: "client-1", secret: "guess", lit: signing.DefaultLiteral()}
+	unknown := &testSigner{id: "client-9", secret: "s3cr3t", lit: signing.DefaultLiteral()}
 	for name, tc := range map[string]struct {
 		s  *testSigner
 		at time.Time
@@ -255,7 +256,7 @@ func TestSignatureExcludeBody(t *testing.T) {
 		"accessKeys": map[string]string{"k": "s"}, "excludeBody": true,
 	}}))
 	srv := serve(t, f)
-	signer := &testSigner{id: "k", secret: "s", lit: defaultLiteral}
+	signer := &testSigner{id: "k", secret: "s", lit: signing.DefaultLiteral()}
 	r, _ := http.NewRequest("POST", "http://"+srv.Addr+"/upload", strings.NewReader("any body at all"))
 	signer.sign(t, r, nil, time.Now(), true)
 	resp, err := (&http.Client{Timeout: filtertest.Timeout}).Do(r)

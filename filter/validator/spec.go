@@ -52,7 +52,7 @@ func (s *Spec) Validate() error {
 		}
 	}
 	if s.Signature != nil {
-		if err := s.Signature.Validate(); err != nil {
+		if err := s.Signature.ValidateVerifying(); err != nil {
 			return adapt.At("signature", err)
 		}
 	}
