@@ -189,7 +189,7 @@ const (
 type RequestMatcherSpec struct {
 	// Policy is general (or empty): header and URL conditions; or ipHash,
 	// headerHash, random: a permil share of the traffic.
-	Policy string `json:"policy,omitempty" jsonschema:"enum=,enum=general,enum=ipHash,enum=headerHash,enum=random,description=general (header/URL conditions) or a permil share by ipHash, headerHash or random"`
+	Policy string `json:"policy,omitempty" jsonschema:"enum=,enum=general,enum=ipHash,enum=headerHash,enum=random,description=general (header/URL conditions) or a permil share by ipHash\\, headerHash or random"`
 	// Headers maps a header name to its condition (general).
 	Headers map[string]adapt.StringMatcher `json:"headers,omitempty" jsonschema:"description=header conditions (general; required there)"`
 	// MatchAllHeaders requires every header condition instead of one.
@@ -199,7 +199,7 @@ type RequestMatcherSpec struct {
 	URLs []*MethodAndURLSpec `json:"urls,omitempty"`
 	// Permil is the share of requests taken, 1-1000 (ipHash, headerHash,
 	// random).
-	Permil int `json:"permil,omitempty" jsonschema:"minimum=0,maximum=1000,description=share of requests taken in 1/1000 (ipHash, headerHash, random)"`
+	Permil int `json:"permil,omitempty" jsonschema:"minimum=0,maximum=1000,description=share of requests taken in 1/1000 (ipHash\\, headerHash\\, random)"`
 	// HeaderHashKey is the header hashed by headerHash.
 	HeaderHashKey string `json:"headerHashKey,omitempty"`
 }
@@ -247,7 +247,7 @@ type HealthCheckSpec struct {
 // HealthMatchSpec says what a healthy probe reply looks like.
 type HealthMatchSpec struct {
 	// StatusCodes are inclusive ranges of healthy statuses ([[200,399]]).
-	StatusCodes [][2]int `json:"statusCodes,omitempty" jsonschema:"description=inclusive healthy status ranges (default [[200,399]])"`
+	StatusCodes [][2]int `json:"statusCodes,omitempty" jsonschema:"description=inclusive healthy status ranges (default [[200\\,399]])"`
 	// Headers must all match.
 	Headers []HealthHeaderMatch `json:"headers,omitempty"`
 	// Body must match.

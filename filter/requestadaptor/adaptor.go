@@ -32,7 +32,7 @@ const (
 var Kind = &filter.Kind{
 	Name:        KindName,
 	Description: "RequestAdaptor edits the request (method, host, path, headers, body, gzip, or a template) and may sign it.",
-	Results:     []string{ResultDecompressFailed, ResultCompressFailed, ResultSignFailed},
+	Results:     []string{ResultDecompressFailed, ResultCompressFailed, ResultSignFailed, ResultBuildErr},
 	DefaultSpec: func() any { return &Spec{} },
 	New:         newAdaptor,
 }

@@ -34,8 +34,8 @@
 // contains, hasPrefix, hasSuffix, quote, toJson, b64enc, b64dec (sprig
 // names; sprig itself is not bundled). A template that fails to execute
 // or yields an invalid document makes the filter return "buildErr"
-// (undeclared, as in Easegress: unless the flow handles it, it ends the
-// pipeline).
+// (Easegress returns it undeclared; here it is declared, so that jumpIf
+// can route it).
 //
 // # Signing
 //

@@ -59,10 +59,27 @@ func TestPipelineBuildErrEnds(t *testing.T) {
 	}
 }
 
+// TestPipelineJumpOnBuildErr: buildErr is declared (Easegress returns it
+// undeclared), so a flow can route it.
+func TestPipelineJumpOnBuildErr(t *testing.T) {
+	p, err := newPipeline(t, `{
+		"flow": [{"filter": "tpl", "jumpIf": {"buildErr": "bad"}}, {"filter": "ok"}, {"filter": "END"}, {"filter": "bad"}],
+		"filters": [{"name": "tpl", "kind": "RequestAdaptor", "template": "unknown: key"}, {"name": "ok", "kind": "Marker"}, {"name": "bad", "kind": "Marker"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &fasthttp.Request{}
+	req.SetRequestURI("/")
+	ctx := filtertest.Detached(req)
+	defer ctx.Finish()
+	p.Handle(ctx)
+	if resp := ctx.Response(); resp == nil || string(resp.Header.Peek("X-Marker")) != "bad" {
+		t.Fatalf("response %v: want the flow to jump to bad", resp)
+	}
+}
+
 func TestPipelineRejects(t *testing.T) {
 	for _, tc := range []struct{ fields, want string }{
-		{`{"flow": [{"filter": "a", "jumpIf": {"buildErr": "END"}}], "filters": [{"name": "a", "kind": "RequestAdaptor"}]}`,
-			`does not declare result "buildErr"`},
 		{`{"filters": [{"name": "a", "kind": "RequestAdaptor", "compress": "gzip", "decompress": "gzip"}]}`,
 			`filters[0] "a": decompress: cannot be set together with compress`},
 		{`{"filters": [{"name": "a", "kind": "RequestAdaptor", "sign": {}}]}`,

@@ -9,7 +9,7 @@ import (
 // Spec is the ResponseAdaptor filter's own fields.
 type Spec struct {
 	// Header edits response headers: del, then set, then add.
-	Header *adapt.HeaderSpec `json:"header,omitempty" jsonschema:"description=header edits applied del, set, add"`
+	Header *adapt.HeaderSpec `json:"header,omitempty" jsonschema:"description=header edits applied del\\, set\\, add"`
 	// Body replaces the response body and drops Content-Encoding.
 	Body string `json:"body,omitempty" jsonschema:"description=replacement body; drops Content-Encoding"`
 	// Compress gzips the body.

@@ -66,9 +66,9 @@ type LDAPSpec struct {
 	// ServerName is the TLS server name.
 	ServerName string `json:"serverName,omitempty" jsonschema:"description=TLS server name"`
 	// CertBase64 is a client certificate, base64 PEM.
-	CertBase64 string `json:"certBase64,omitempty" jsonschema:"description=client certificate, base64 PEM"`
+	CertBase64 string `json:"certBase64,omitempty" jsonschema:"description=client certificate\\, base64 PEM"`
 	// KeyBase64 is its key, base64 PEM.
-	KeyBase64 string `json:"keyBase64,omitempty" secret:"true" jsonschema:"description=client key, base64 PEM"`
+	KeyBase64 string `json:"keyBase64,omitempty" secret:"true" jsonschema:"description=client key\\, base64 PEM"`
 }
 
 // Validate checks the mode and its settings.

@@ -29,10 +29,10 @@ type JWTSpec struct {
 	// Algorithm is the one signing algorithm accepted.
 	Algorithm string `json:"algorithm" jsonschema:"required,enum=HS256,enum=HS384,enum=HS512,enum=RS256,enum=RS384,enum=RS512,enum=ES256,enum=ES384,enum=ES512,enum=EdDSA,description=the only signing algorithm accepted"`
 	// Secret is the HMAC key of the HS algorithms, hex-encoded.
-	Secret string `json:"secret,omitempty" secret:"true" jsonschema:"pattern=^[A-Fa-f0-9]*$,description=HMAC key for HS256/384/512, hex-encoded"`
+	Secret string `json:"secret,omitempty" secret:"true" jsonschema:"pattern=^[A-Fa-f0-9]*$,description=HMAC key for HS256/384/512\\, hex-encoded"`
 	// PublicKey is the verification key of the other algorithms: a PEM
 	// public key, hex-encoded.
-	PublicKey string `json:"publicKey,omitempty" jsonschema:"pattern=^[A-Fa-f0-9]*$,description=PEM public key (PKIX; PKCS#1 for RSA) for RS/ES/EdDSA, hex-encoded"`
+	PublicKey string `json:"publicKey,omitempty" jsonschema:"pattern=^[A-Fa-f0-9]*$,description=PEM public key (PKIX; PKCS#1 for RSA) for RS/ES/EdDSA\\, hex-encoded"`
 	// JWKS fetches the verification keys from a URL instead (gatewright).
 	JWKS *JWKSSpec `json:"jwks,omitempty" jsonschema:"description=fetch verification keys from a JWKS URL instead of publicKey (gatewright)"`
 	// CookieName names a cookie holding the token, tried first.

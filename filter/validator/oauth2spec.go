@@ -28,7 +28,7 @@ type TokenIntrospectSpec struct {
 	EndPoint string `json:"endPoint" jsonschema:"required,minLength=1,description=URL of the introspection endpoint"`
 	// BasicAuth is the base64 of "user:password" sent as HTTP basic
 	// authentication when there is no clientId.
-	BasicAuth string `json:"basicAuth,omitempty" secret:"true" jsonschema:"description=base64 of user:password for HTTP basic authentication to the endpoint, used without clientId"`
+	BasicAuth string `json:"basicAuth,omitempty" secret:"true" jsonschema:"description=base64 of user:password for HTTP basic authentication to the endpoint\\, used without clientId"`
 	// ClientID and ClientSecret are sent in the form when ClientID is set.
 	ClientID string `json:"clientId,omitempty" jsonschema:"description=client ID sent in the form"`
 	// ClientSecret goes with ClientID.
@@ -44,7 +44,7 @@ type OAuth2JWTSpec struct {
 	// Algorithm is the one HMAC algorithm accepted.
 	Algorithm string `json:"algorithm" jsonschema:"required,enum=HS256,enum=HS384,enum=HS512,description=the only signing algorithm accepted"`
 	// Secret is the HMAC key, hex-encoded.
-	Secret string `json:"secret" secret:"true" jsonschema:"required,minLength=1,pattern=^[A-Fa-f0-9]*$,description=HMAC key, hex-encoded"`
+	Secret string `json:"secret" secret:"true" jsonschema:"required,minLength=1,pattern=^[A-Fa-f0-9]*$,description=HMAC key\\, hex-encoded"`
 }
 
 // Validate checks that exactly one way is configured, and its fields.

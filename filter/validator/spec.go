@@ -18,7 +18,7 @@ type Spec struct {
 	// JWT checks a JSON Web Token.
 	JWT *JWTSpec `json:"jwt,omitempty" jsonschema:"description=check a JSON Web Token from a cookie or Authorization: Bearer (401 otherwise)"`
 	// Signature checks an HMAC request signature.
-	Signature *SignatureSpec `json:"signature,omitempty" jsonschema:"description=check an HMAC request signature, AWS SigV4 style (401 otherwise)"`
+	Signature *SignatureSpec `json:"signature,omitempty" jsonschema:"description=check an HMAC request signature\\, AWS SigV4 style (401 otherwise)"`
 	// OAuth2 checks an OAuth2 access token.
 	OAuth2 *OAuth2Spec `json:"oauth2,omitempty" jsonschema:"description=check an OAuth2 bearer token by introspection or as a JWT (401 otherwise)"`
 	// BasicAuth checks HTTP basic authentication.
@@ -29,7 +29,7 @@ type Spec struct {
 // match of Regexp.
 type HeaderRule struct {
 	// Values are the allowed values, compared exactly.
-	Values []string `json:"values,omitempty" jsonschema:"description=allowed values, compared exactly"`
+	Values []string `json:"values,omitempty" jsonschema:"description=allowed values\\, compared exactly"`
 	// Regexp is an RE2 expression an allowed value contains a match of.
 	Regexp string `json:"regexp,omitempty" jsonschema:"description=RE2 regular expression (unanchored) that allowed values match"`
 }

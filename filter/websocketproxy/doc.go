@@ -54,7 +54,7 @@
 //
 // clientError (not a WebSocket handshake: 400, 405 or 426; Origin not
 // allowed: 403), internalError (no healthy server: 503; a request that did
-// not come from an HTTP server: 500) and, undeclared, serverError (the
-// server could not be reached: 503, or refused the handshake: its
-// status).
+// not come from an HTTP server: 500) and serverError (the server could
+// not be reached: 503, or refused the handshake: its status; Easegress
+// returns it undeclared).
 package websocketproxy

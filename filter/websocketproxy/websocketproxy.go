@@ -44,7 +44,7 @@ func init() {
 var Kind = &filter.Kind{
 	Name:        KindName,
 	Description: "Proxies WebSocket connections to upstream pools, streaming messages both ways.",
-	Results:     []string{ResultInternalError, ResultClientError},
+	Results:     []string{ResultInternalError, ResultClientError, ResultServerError},
 	DefaultSpec: func() any { return &Spec{} },
 	New:         New,
 }
