@@ -96,6 +96,14 @@ func (s *Store) start() (member bool, err error) {
 		MaxPool: transportMaxPool,
 		Timeout: transportTimeout,
 		Logger:  s.raftLogger("raft-net"),
+		// 1 turns pipelined replication off. hashicorp/raft's pipeline can
+		// wedge: after a failed append its response decoder waits on a
+		// channel nobody reads while the sender waits on the decoder, so
+		// that follower is never replicated to again and Raft.Shutdown
+		// never returns (hashicorp/raft#612; seen here as a node whose
+		// Close hung). HashiCorp's own measurements (hashicorp/raft#541)
+		// found pipelining of little use with batching.
+		MaxRPCsInFlight: 1,
 	})
 	rpcServer, err := newRPCServer(s)
 	if err != nil {
