@@ -18,10 +18,14 @@ const RedactedMarker = "<redacted>"
 // (map keys stay visible). A field holding documents of other kinds (a
 // pipeline's filters) is tagged `kinds:"filter"` (or "policy", "object"):
 // each element is a mapping with a kind field, and the secrets of that
-// kind apply to it.
+// kind apply to it. A field holding a part of another kind's document
+// without importing its type (an HTTPServer path's inline Proxy pool) is
+// tagged `secretsAs:"filter:Proxy:pools[]"`: class, kind and the path of
+// that part in the kind's spec; the secrets of that part apply to it.
 const (
-	secretTag = "secret"
-	kindsTag  = "kinds"
+	secretTag    = "secret"
+	kindsTag     = "kinds"
+	secretsAsTag = "secretsAs"
 )
 
 // Path segments of secret paths besides field names.
@@ -36,6 +40,9 @@ type secretPlan struct {
 	secrets [][]string
 	// nested are paths of lists (or single mappings) of kinded documents.
 	nested []nestedDocs
+	// alike are paths of values shaped like a part of another kind's
+	// spec (secretsAs tags).
+	alike []alikeValue
 }
 
 // nestedDocs is a field holding documents of kinds of one class.
@@ -58,6 +65,9 @@ func (e *Entry) SecretPaths() []string {
 	}
 	for _, n := range plan.nested {
 		out = append(out, fmt.Sprintf("%s (%s kinds)", joinConcrete(n.path), n.class))
+	}
+	for _, a := range plan.alike {
+		out = append(out, fmt.Sprintf("%s (as %s)", joinConcrete(a.path), a.ref))
 	}
 	sort.Strings(out)
 	return out
@@ -175,6 +185,12 @@ func (r *Registry) walkType(t reflect.Type, v, old any, path []string, visit sec
 			}
 			if c, ok := classByName(f.Tag.Get(kindsTag)); ok {
 				r.walkKinded(c, val, om[name], p, visit)
+				continue
+			}
+			if ref := f.Tag.Get(secretsAsTag); ref != "" {
+				if at, ok := r.typeAt(ref); ok {
+					r.walkType(at, val, om[name], p, visit)
+				}
 				continue
 			}
 			r.walkType(f.Type, val, om[name], p, visit)
@@ -341,6 +357,10 @@ func planType(t reflect.Type, path []string, plan *secretPlan, onStack map[refle
 			}
 			if c, ok := classByName(f.Tag.Get(kindsTag)); ok {
 				plan.nested = append(plan.nested, nestedDocs{path: p, class: c})
+				continue
+			}
+			if ref := f.Tag.Get(secretsAsTag); ref != "" {
+				plan.alike = append(plan.alike, alikeValue{path: p, ref: ref})
 				continue
 			}
 			planType(f.Type, p, plan, onStack)

@@ -40,6 +40,9 @@ type snapshot struct {
 	// ops is the generation's telemetry (ops.go); nil in tests that
 	// compile directly.
 	ops *serverOps
+	// inline are the pipelines of the paths with a backendPool, in spec
+	// order (backendpool.go); empty while validating.
+	inline []*inlineBackend
 }
 
 // tlsConfig returns the server TLS configuration, or nil for plain HTTP.
@@ -132,7 +135,7 @@ func compile(s *Spec, refs supervisor.RefLookup) (*snapshot, error) {
 				ru.tree.insert(toks, int32(k))
 				snap.maxCaps = max(snap.maxCaps, captureCount(toks))
 			}
-			if refs != nil {
+			if refs != nil && rt.backendName != "" {
 				rt.backend = refs.Ref(rt.backendName)
 			}
 			snap.needIP = snap.needIP || rt.ipFilter != nil
@@ -181,8 +184,17 @@ func compilePath(p *Path, pp string, radix bool, serverLimit int64, fail func(pa
 	rt.queries = compileConditions(p.Queries, pp+".queries", fail)
 	rt.matchAllHeader, rt.matchAllQuery = p.MatchAllHeader, p.MatchAllQuery
 	rt.ipFilter = compileIPFilter(p.IPFilter, pp+".ipFilter", errs)
-	if err := supervisor.CheckName(p.Backend); err != nil {
-		fail(pp+".backend", "%v", err)
+	switch {
+	case p.Backend == "" && p.BackendPool == nil:
+		fail(pp, "backend or backendPool is required")
+	case p.Backend != "" && p.BackendPool != nil:
+		fail(pp, "give backend or backendPool, not both")
+	case p.BackendPool != nil:
+		checkBackendPool(p.BackendPool, pp+".backendPool", fail)
+	default:
+		if err := supervisor.CheckName(p.Backend); err != nil {
+			fail(pp+".backend", "%v", err)
+		}
 	}
 	switch {
 	case p.ClientMaxBodySize < -1:

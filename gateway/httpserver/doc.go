@@ -10,8 +10,8 @@
 // New compiles the whole spec (rules, regular expressions, CIDRs,
 // certificates, cross-field rules) without side effects, so a configuration
 // is validated by calling New and dropping the result; errors name the
-// field path, e.g. rules[0].paths[2].pathRegexp. Init binds the listener and
-// starts serving.
+// field path, e.g. rules[0].paths[2].pathRegexp. Init starts the inline
+// pools (see Inline pools), binds the listener and starts serving.
 //
 // Inherit keeps the previous generation's listener, with its open
 // keep-alive connections, when the bind address (address and port) is
@@ -46,9 +46,10 @@
 // setHeaders (variables see the request as received), rewriteTarget (the
 // query string is kept) and xForwardedFor (the peer address is appended
 // unless listed), enforces the body cap (413; 400 when the body cannot be
-// read), runs the pipeline through its supervisor.Ref and sends the DEFAULT
-// namespace response, or 503 when the pipeline produced none. A panic in a
-// filter is answered 500.
+// read), runs the pipeline through its supervisor.Ref (or the path's
+// inline pool, see Inline pools) and sends the DEFAULT namespace response,
+// or 503 when the pipeline produced none. A panic in a filter is answered
+// 500.
 //
 // Bodies are read as streams: a route with a cap (4 MiB by default) reads
 // at most cap+1 bytes into memory before the pipeline runs, so filters see
@@ -108,6 +109,46 @@
 // slots (direct-mapped, a new entry replaces the one in its slot): a hit
 // takes no lock and allocates nothing; a stored miss allocates its entry.
 //
+// # Inline pools
+//
+// A path has exactly one of backend (a Pipeline's name) and backendPool,
+// an inline Proxy pool: the fields of one pool of the Proxy filter's pools
+// (servers, serverTags, loadBalance, timeout, failureCodes, healthCheck,
+// memoryCache, setUpstreamHost, serverMaxBodySize, spanName). The server
+// finds the Proxy kind in its registry (gateway packages do not import
+// filters) and builds, in New, a pipeline named <server>/rules[i].paths[j]
+// holding one Proxy filter, backendPool, whose only pool is the path's:
+// the Proxy's schema, defaults and checks apply, and errors name the field
+// below the path (rules[0].paths[1].backendPool.servers[0].url). filter,
+// retryPolicy and circuitBreakerPolicy are refused: a candidate pool and
+// resilience policies need a pipeline. The Proxy-level settings take
+// their defaults: no mtls (https servers are not verified), no
+// compression, no mirror pool; use a pipeline for those.
+//
+// A request matching the path runs that pipeline exactly as one routed to
+// a Pipeline holding just the Proxy: the same statuses (408 timeout, 503
+// no server or unreachable, the reply kept for failure codes),
+// X-Forwarded-For/-Proto/-Host, hop-by-hop removal, streaming past
+// serverMaxBodySize, the global filter around it, the server's metrics,
+// spans and access log, plus the pipeline's and the Proxy's own metrics
+// and spans. Dispatch is a pointer in the route: no lookup, no allocation.
+//
+// The pools belong to the server generation: Init and Inherit start them
+// before the listener serves the new snapshot, Close closes them after
+// the listener, once their in-flight requests are done. Inherit hands each
+// new pool the previous generation's pool with the same spec on the same
+// route (host and path matchers), else the same spec anywhere, else the
+// same route, else the same place in the spec; the Proxy then keeps the
+// connection pools and health states of unchanged servers, so an update
+// of other routes keeps every upstream connection. If a pool fails to
+// start, or the new generation fails later on, the pools it started are
+// closed and the previous generation keeps serving with its own. A
+// request that loaded the previous snapshot just before the previous
+// generation's pools closed is routed again on the current one. The
+// status lists each pool under backendPools with its path and the
+// Proxy's status (servers, health, requests, connections); health check
+// passwords in the stored document are redacted like the Proxy's.
+//
 // # Global filter
 //
 // globalFilter names a GlobalFilter object (package gateway/globalfilter)
@@ -164,7 +205,5 @@
 //
 // # Not implemented yet
 //
-// The vocabulary field backendPool is not part of Spec, so strict
-// decoding refuses it as an unknown field; /.well-known/acme-challenge/ is
-// routed like any other path.
+// /.well-known/acme-challenge/ is routed like any other path.
 package httpserver

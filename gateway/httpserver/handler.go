@@ -16,8 +16,9 @@ import (
 // larger ones (big bodies) are dropped so that the pool does not pin them.
 const maxKeptBuffer = 64 << 10
 
-// acquireAttempts bounds how often a request retries a backend whose
-// generation is closing before it answers 503.
+// acquireAttempts bounds how often a request retries a backend (a
+// pipeline or an inline pool) whose generation is closing before it
+// answers 503.
 const acquireAttempts = 8
 
 // requestState is the pooled per-request state: the filter context and
@@ -65,7 +66,15 @@ func (rt *listenerRuntime) handle(ctx *fasthttp.RequestCtx) {
 	defer rt.recoverPanic(ctx, st)
 	snap := rt.snap.Load()
 	rt.begin(snap, st, ctx)
-	serve(snap, st, ctx)
+	for attempt := 1; !serve(snap, st, ctx); attempt++ {
+		// The route's inline pool belongs to a generation being closed:
+		// its successor's snapshot is already installed.
+		if attempt == acquireAttempts {
+			reply(ctx, fasthttp.StatusServiceUnavailable)
+			break
+		}
+		snap = rt.snap.Load()
+	}
 	if !snap.keepAlive {
 		ctx.Response.SetConnectionClose()
 	}
@@ -97,23 +106,31 @@ func (rt *listenerRuntime) recoverPanic(ctx *fasthttp.RequestCtx, st *requestSta
 }
 
 // serve routes one request and runs its pipeline (routing semantics 2-8
-// of the vocabulary).
-func serve(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) {
+// of the vocabulary): the backend's current pipeline, or the route's
+// inline pool. It returns false, having changed nothing, when the inline
+// pool's generation is being closed: the caller serves the request again
+// with the current snapshot.
+func serve(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) bool {
 	if ctx.IsTLS() != snap.https {
 		// The https setting changed while this connection was open.
 		reply(ctx, fasthttp.StatusMisdirectedRequest)
 		ctx.Response.SetConnectionClose()
-		return
+		return true
 	}
 	r, status := routeRequest(snap, st, ctx)
 	if r == nil {
 		reply(ctx, status)
-		return
+		return true
 	}
-	p := acquirePipeline(r.backend)
-	if p == nil {
+	var p *pipeline.Pipeline
+	if r.inline != nil {
+		if !r.inline.Acquire() {
+			return false
+		}
+		p = r.inline
+	} else if p = acquirePipeline(r.backend); p == nil {
 		reply(ctx, fasthttp.StatusServiceUnavailable)
-		return
+		return true
 	}
 	st.pipeline = p
 	st.buf = applySetHeaders(r.setHeaders, ctx, st.buf)
@@ -126,7 +143,7 @@ func serve(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) {
 		p.Release()
 		reply(ctx, status)
 		ctx.Response.SetConnectionClose()
-		return
+		return true
 	}
 	fctx := st.fctx
 	fctx.Reset(ctx, st.ip, ctx.Time())
@@ -146,6 +163,7 @@ func serve(snap *snapshot, st *requestState, ctx *fasthttp.RequestCtx) {
 	fctx.Finish()
 	st.pipeline = nil
 	p.Release()
+	return true
 }
 
 // routeRequest works out the client IP, applies the server IP filter and

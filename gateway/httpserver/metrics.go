@@ -32,11 +32,16 @@ func (s *Server) Describe(chan<- *prometheus.Desc) {}
 // Collect implements prometheus.Collector: requests by status class, in
 // flight, request and response bytes, latency and dropped access log
 // lines of the listener this generation owns. The counters live with the
-// listener, so they survive updates that keep it.
+// listener, so they survive updates that keep it. The inline pools add
+// the metrics of a pipeline named <server>/rules[i].paths[j] with its
+// Proxy filter backendPool.
 func (s *Server) Collect(ch chan<- prometheus.Metric) {
 	s.mu.Lock()
-	rt := s.rt
+	rt, inline := s.rt, s.inline
 	s.mu.Unlock()
+	for _, b := range inline {
+		b.pipe.Collect(ch)
+	}
 	if rt == nil {
 		return
 	}

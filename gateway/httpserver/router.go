@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"regexp"
 
+	"github.com/gatewright/gatewright/pipeline"
 	"github.com/gatewright/gatewright/supervisor"
 	"github.com/valyala/fasthttp"
 )
@@ -61,7 +62,10 @@ type route struct {
 	setHeaders    []headerSetter
 	backendName   string
 	backend       *supervisor.Ref
-	bodyLimit     int64 // effective cap in bytes; -1: unlimited (streamed)
+	// inline is the pipeline of the path's backendPool (a lone Proxy
+	// owned by the server generation); nil for a backend route.
+	inline    *pipeline.Pipeline
+	bodyLimit int64 // effective cap in bytes; -1: unlimited (streamed)
 }
 
 // routeInput is what one search looks at and what it found out. It lives

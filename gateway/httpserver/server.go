@@ -40,6 +40,10 @@ type Server struct {
 	// tracing is the owned tracer provider of the tracing spec; nil
 	// without one, and after hand-over or Close (servertracing.go).
 	tracing *serverTracing
+	// inline are the started inline pools (the snapshot's); nil before
+	// Init or Inherit, after a failed start and after Close
+	// (backendpool.go).
+	inline []*inlineBackend
 }
 
 var _ supervisor.Object = (*Server)(nil)
@@ -60,6 +64,9 @@ func newServer(spec *supervisor.Spec, env *supervisor.Env) (supervisor.Object, e
 	if snap.ops, err = newServerOps(spec.Name, body, env); err != nil {
 		return nil, err
 	}
+	if err := buildInlineBackends(spec.Name, body, snap, env); err != nil {
+		return nil, err
+	}
 	host := body.Address
 	if host == "" {
 		host = env.TrafficIP
@@ -76,25 +83,60 @@ func newServer(spec *supervisor.Spec, env *supervisor.Env) (supervisor.Object, e
 // Spec returns the spec the server was created from.
 func (s *Server) Spec() *supervisor.Spec { return s.spec }
 
-// Init builds the server's own tracer provider (when it has a tracing
-// spec), binds the listener and starts serving.
+// Init starts the inline pools, builds the server's own tracer provider
+// (when it has a tracing spec), binds the listener and starts serving. On
+// failure what was started is closed again.
 func (s *Server) Init() error {
 	s.mu.Lock()
-	started := s.rt != nil || s.tracing != nil
+	started := s.rt != nil || s.tracing != nil || s.inline != nil
 	s.mu.Unlock()
 	if started {
 		return errors.New("already started")
 	}
 	s.warnForgeableClientIP()
+	if err := s.startInline(nil); err != nil {
+		return err
+	}
 	undo, err := s.startTracing(nil)
 	if err != nil {
+		s.stopInline()
 		return err
 	}
 	if err := s.listen(); err != nil {
 		undo()
+		s.stopInline()
 		return err
 	}
 	return nil
+}
+
+// startInline starts the snapshot's inline pools, inheriting from those
+// prev (nil for Init) runs, and makes the server their owner.
+func (s *Server) startInline(prev *Server) error {
+	var olds []*inlineBackend
+	if prev != nil {
+		prev.mu.Lock()
+		olds = prev.inline
+		prev.mu.Unlock()
+	}
+	if err := startInline(s.snap.inline, olds); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.inline = s.snap.inline
+	s.mu.Unlock()
+	return nil
+}
+
+// stopInline closes the inline pools of a start that failed later on.
+func (s *Server) stopInline() {
+	s.mu.Lock()
+	list := s.inline
+	s.inline = nil
+	s.mu.Unlock()
+	if err := closeInline(list); err != nil {
+		s.log.Warn("closing the inline pools of a server that failed to start", "error", err)
+	}
 }
 
 // listen binds the listener and starts serving the snapshot.
@@ -113,9 +155,10 @@ func (s *Server) listen() error {
 	return nil
 }
 
-// Inherit starts the server in place of previous. It takes previous's
-// tracer provider over when the tracing spec is unchanged, and builds its
-// own otherwise. With the same bind address it takes previous's listener
+// Inherit starts the server in place of previous. Its inline pools
+// inherit the connection pools and health states of previous's (see
+// matchInline). It takes previous's tracer provider over when the tracing
+// spec is unchanged, and builds its own otherwise. With the same bind address it takes previous's listener
 // over, with its open connections, and swaps in the new routing and TLS
 // material; previous then owns nothing but a tracer provider it no longer
 // serves with. Otherwise it binds the new address first; if that fails,
@@ -127,8 +170,12 @@ func (s *Server) Inherit(previous supervisor.Object) error {
 		return s.Init()
 	}
 	s.warnForgeableClientIP()
+	if err := s.startInline(prev); err != nil {
+		return err
+	}
 	undo, err := s.startTracing(prev)
 	if err != nil {
+		s.stopInline()
 		return err
 	}
 	prev.mu.Lock()
@@ -137,6 +184,7 @@ func (s *Server) Inherit(previous supervisor.Object) error {
 		prev.mu.Unlock()
 		if err := s.listen(); err != nil {
 			undo()
+			s.stopInline()
 			if prt != nil {
 				return fmt.Errorf("%w (the listener on %s keeps serving)", err, prt.addr)
 			}
@@ -155,18 +203,21 @@ func (s *Server) Inherit(previous supervisor.Object) error {
 }
 
 // Close stops the listener it still owns, gracefully: in-flight requests
-// finish (bounded), idle connections close. Then it shuts down the tracer
-// provider it still owns, exporting the spans it holds (bounded).
+// finish (bounded), idle connections close. Then it closes its inline
+// pools once their in-flight requests finished (bounded), releasing the
+// connection pools and health checks no successor took over, and shuts
+// down the tracer provider it still owns, exporting the spans it holds
+// (bounded).
 func (s *Server) Close() error {
 	s.mu.Lock()
-	rt, tr := s.rt, s.tracing
-	s.rt, s.tracing = nil, nil
+	rt, tr, inline := s.rt, s.tracing, s.inline
+	s.rt, s.tracing, s.inline = nil, nil, nil
 	s.mu.Unlock()
 	var err error
 	if rt != nil {
 		err = rt.close(shutdownGrace)
 	}
-	return errors.Join(err, tr.shutdown())
+	return errors.Join(err, closeInline(inline), tr.shutdown())
 }
 
 // Addr returns the bound address, or nil when the server does not own a
@@ -202,6 +253,9 @@ type Status struct {
 	Routes int `json:"routes"`
 	// Certificates describes the loaded certificates.
 	Certificates []CertificateStatus `json:"certificates,omitempty"`
+	// BackendPools lists the inline pools of the paths with a
+	// backendPool, in spec order.
+	BackendPools []BackendPoolStatus `json:"backendPools,omitempty"`
 }
 
 // Status returns the server's status.
@@ -211,6 +265,9 @@ func (s *Server) Status() any {
 		HTTPS:   s.snap.https,
 		Rules:   len(s.snap.router.rules),
 		Routes:  s.snap.routes,
+		// The snapshot's pools: started or not, their status is their
+		// configuration at least.
+		BackendPools: inlineStatus(s.snap.inline),
 	}
 	if s.snap.tls != nil {
 		st.MutualTLS = s.snap.tls.mtls

@@ -145,8 +145,15 @@ type Path struct {
 	MatchAllQuery bool `json:"matchAllQuery,omitempty"`
 	// IPFilter is the path's client IP filter.
 	IPFilter *IPFilterSpec `json:"ipFilter,omitempty"`
-	// Backend names the pipeline that handles matching requests.
-	Backend string `json:"backend" jsonschema:"required" jsonschema_description:"pipeline name"`
+	// Backend names the pipeline that handles matching requests. A path
+	// has exactly one of Backend and BackendPool.
+	Backend string `json:"backend,omitempty" jsonschema_description:"pipeline name; a path has exactly one of backend and backendPool"`
+	// BackendPool is an inline Proxy pool that handles matching requests
+	// instead of a pipeline: the fields of one pool of the Proxy filter's
+	// pools (servers, loadBalance, timeout, healthCheck, ...), decoded and
+	// checked by the Proxy kind. filter, retryPolicy and
+	// circuitBreakerPolicy need a pipeline and are refused.
+	BackendPool map[string]any `json:"backendPool,omitempty" secretsAs:"filter:Proxy:pools[]" jsonschema_description:"inline Proxy pool instead of backend: the fields of one pool of a Proxy filter (servers, loadBalance, timeout, healthCheck, ...) without filter, retryPolicy and circuitBreakerPolicy, which need a pipeline"`
 	// ClientMaxBodySize overrides the server's body cap (0 = server value).
 	ClientMaxBodySize int64 `json:"clientMaxBodySize,omitempty" jsonschema:"minimum=-1" jsonschema_description:"body cap for this path; 0 = the server value; -1 = unlimited"`
 	// SetHeaders sets request headers on match; "" deletes. Values may use
@@ -187,7 +194,8 @@ func DefaultSpec() *Spec {
 
 // Validate checks what the schema cannot: it compiles the whole spec
 // (routes, expressions, CIDRs, certificates) and reports every problem with
-// its field path.
+// its field path. The fields of a backendPool are checked by the Proxy
+// kind when the server is built (New), which has the registry.
 func (s *Spec) Validate() error {
 	_, err := compile(s, nil)
 	return err

@@ -42,7 +42,7 @@ func TestSpecErrorsNameTheField(t *testing.T) {
 		{"unknown top-level field", "port: 80\nglobalFilters: auth", []string{"globalFilters"}},
 		{"bad global filter name", "port: 80\nglobalFilter: \"a b\"", []string{"globalFilter"}},
 		{"unimplemented autoCert", "port: 80\nautoCert: true", []string{"autoCert"}},
-		{"unknown path field", "port: 80\nrules: [{paths: [{path: /, backend: p, backendPool: {}}]}]", []string{"backendPool"}},
+		{"unknown path field", "port: 80\nrules: [{paths: [{path: /, backend: p, backends: [p]}]}]", []string{"backends"}},
 		{"case matters", "port: 80\nKeepAlive: true", []string{"KeepAlive"}},
 		{"radix tree uses path only", "port: 80\nrouterKind: RadixTree\nrules: [{paths: [{pathPrefix: /a, backend: p}]}]", []string{"rules[0].paths[0].pathPrefix: not used with routerKind RadixTree", "rules[0].paths[0].path: required with routerKind RadixTree"}},
 		{"router kind enum", "port: 80\nrouterKind: ordered", []string{"routerKind"}},

@@ -63,7 +63,7 @@ func proxyRuntime(b testing.TB, accessLog string) *listenerRuntime {
 func (rt *listenerRuntime) handleBare(ctx *fasthttp.RequestCtx) {
 	st := rt.states.Get().(*requestState)
 	snap := rt.snap.Load()
-	serve(snap, st, ctx)
+	_ = serve(snap, st, ctx)
 	st.clear()
 	rt.states.Put(st)
 }
