@@ -195,6 +195,13 @@
 // shuts its provider down the same way, after in-flight requests finish.
 // With tracing off (no block, no node provider) a request pays a nil check.
 //
+// # Closing after a refused body
+//
+// A reply that closes the connection while the request body may be
+// unread (413 over the cap, say) does not reset the connection under a
+// client still sending: the server shuts its sending side and reads and
+// discards what arrives for up to 2 s (8 MiB), then closes. See linger.go.
+//
 // # Refused fields
 //
 // http3 and autoCert are accepted for compatibility with Easegress

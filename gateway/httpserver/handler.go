@@ -78,6 +78,7 @@ func (rt *listenerRuntime) handle(ctx *fasthttp.RequestCtx) {
 	if !snap.keepAlive {
 		ctx.Response.SetConnectionClose()
 	}
+	lingerOnClose(ctx)
 	rt.end(st, ctx)
 	st.clear()
 	rt.states.Put(st)

@@ -198,12 +198,23 @@ type gateConn struct {
 	net.Conn
 	l      *gateListener
 	closed atomic.Bool
+	// linger is set when the connection closes after a reply sent before
+	// the request body was read (see lingerOnClose).
+	linger atomic.Bool
 }
 
-// Close closes the connection once and frees its slot.
+// Close closes the connection once and frees its slot. A connection marked
+// to linger closes its sending side first and reads what the client still
+// sends for a while, then closes (see lingerOnClose).
 func (c *gateConn) Close() error {
 	if !c.closed.CompareAndSwap(false, true) {
 		return nil
+	}
+	if c.linger.Load() {
+		if hc, ok := c.Conn.(interface{ CloseWrite() error }); ok && hc.CloseWrite() == nil {
+			go c.drainAndClose()
+			return nil
+		}
 	}
 	err := c.Conn.Close()
 	c.l.forget(c)
