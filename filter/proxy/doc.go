@@ -29,7 +29,8 @@
 // Reply bodies up to serverMaxBodySize (4 MiB by default) are buffered;
 // longer ones, and all of them with -1, are streamed from the upstream
 // connection to the client while the reply is written. Pool timeouts bound
-// each attempt with HostClient.DoTimeout, body included.
+// each attempt with HostClient.DoTimeout, body included; an attempt that
+// follows redirects shares one timeout among its requests.
 //
 // # Results
 //
@@ -68,6 +69,48 @@
 // A new generation keeps the breaker of a pool of the same name whose
 // policy settings did not change.
 //
+// # Redirects
+//
+// maxRedirection (0 by default: a 3xx goes to the client) makes a try
+// follow upstream redirects, 301, 302, 303, 307 and 308 with a Location,
+// up to that many (at most 20). Only redirects within the pool are
+// followed: a relative Location, or an absolute one whose scheme, host and
+// port are those of a server of the pool, which then gets the request. A
+// redirect to any other host is returned to the client. This differs from
+// Easegress on purpose: its net/http client follows redirects to any host,
+// sending the client's headers along (net/http drops Authorization and
+// Cookie on a hop to another domain, but not API keys in other headers),
+// and the gateway would fetch whatever address an upstream names.
+//
+// 301, 302 and 303 turn methods other than GET and HEAD into GET and drop
+// the body and the headers describing it (Content-Type, Content-Encoding,
+// Content-Language, Content-Location), as net/http and browsers do; 307
+// and 308 resend method and body. A streamed request body went with the
+// first request and cannot be resent: its 307 or 308 is returned, unless
+// the pool's retry policy buffered the body for replay (maxReplayBodySize).
+// The chain also stops, returning the 3xx, at a loop (a request with the
+// same method, server and target as one already sent in the try; a POST
+// answered 303 to its own URL is not one), at a 3xx that sets a cookie
+// (the client must get it), and when maxRedirection is reached; Easegress
+// answers that last case with serverError (503).
+//
+// The redirected request is a copy of the client request with the
+// Location's path and query, and the Host chosen as for any request to its
+// server (unchanged when the server is the same); the client request
+// stays as it was. Each request is an upstream call of its server: counted
+// in its requests, errors and latency, and traced with a client span (the
+// redirected ones carry http.request.resend_count). The pool timeout
+// bounds the whole try, every request of the chain included. A try is the
+// whole chain for the resilience policies: a retry starts again from the
+// client's URL, and the circuit breaker sees one call per client request
+// (its duration spanning the chain). The memoryCache does not store a
+// reply reached through a redirect under the client's URL, since the
+// redirect may be temporary; an unfollowed 3xx is cached like any reply.
+// The mirror pool does not follow redirects. The pool status counts the
+// redirects followed (redirects) and returned (redirectsReturned). A try
+// that is not redirected allocates nothing more
+// (TestRedirectFollowingDoesNotAllocate).
+//
 // # Response cache
 //
 // A pool's memoryCache keeps replies in memory, keyed by method, scheme,
@@ -100,6 +143,6 @@
 // no Accept-Encoding, using the Compressor of filter/compression. Replies
 // streamed past serverMaxBodySize are passed on uncompressed.
 //
-// Not yet supported (rejected as unknown fields, or refused by Validate):
-// serviceName and serviceRegistry, and maxRedirection above 0.
+// Not yet supported (rejected as unknown fields): serviceName and
+// serviceRegistry.
 package proxy

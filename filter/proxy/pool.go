@@ -53,6 +53,13 @@ type pool struct {
 	sticky *backend.Sticky[*server]
 	// stickyMode is the sticky session mode, for status.
 	stickyMode string
+
+	// maxRedirects is the Proxy's maxRedirection: the upstream redirects
+	// a try follows (redirect.go); always 0 for the mirror pool.
+	maxRedirects int
+	// redirects counts the redirects followed; redirectsReturned the 3xx
+	// replies passed to the client unfollowed while following is on.
+	redirects, redirectsReturned atomic.Uint64
 }
 
 // isFailure reports whether an upstream status is a failure code.
@@ -60,9 +67,12 @@ func (p *pool) isFailure(code int) bool {
 	return code >= 0 && code < len(p.failure) && p.failure[code]
 }
 
-// try sends req to a server of the pool and puts the reply in the
-// namespace response. It returns the filter result.
-func (p *pool) try(ctx *filter.Context, req *httpprot.Request) string {
+// try sends req to a server of the pool, following the upstream's
+// redirects when maxRedirection allows, and puts the reply in the
+// namespace response. It returns the filter result, and whether the reply
+// came through a followed redirect. req itself is never redirected: the
+// hops use a copy, so a retry or the cache sees the client's request.
+func (p *pool) try(ctx *filter.Context, req *httpprot.Request) (result string, redirected bool) {
 	var srv *server
 	if p.sticky != nil {
 		srv, _ = p.sticky.Pick(&req.Header)
@@ -72,21 +82,35 @@ func (p *pool) try(ctx *filter.Context, req *httpprot.Request) string {
 	}
 	if srv == nil {
 		ctx.NewResponse().SetStatusCode(fasthttp.StatusServiceUnavailable)
-		return ResultInternalError
+		return ResultInternalError, false
 	}
 	srv.prepare(req.Request)
 	resp := ctx.NewResponse()
+	var started time.Time
+	streamed := false
+	if p.maxRedirects > 0 {
+		// The timeout bounds the whole try, redirects included; a
+		// streamed body is gone once sent.
+		started, streamed = time.Now(), req.IsBodyStream()
+	}
 	if err := srv.doObserved(ctx, req.Request, resp.Response, p.timeout); err != nil {
-		return p.fail(resp, err)
+		return p.fail(resp, err), false
+	}
+	if p.maxRedirects > 0 && isRedirect(resp.StatusCode()) {
+		var err error
+		resp, redirected, err = p.followRedirects(ctx, req, resp, srv, started, streamed)
+		if err != nil {
+			return p.fail(resp, err), redirected
+		}
 	}
 	cleanResponse(resp.Response)
 	if p.isFailure(resp.StatusCode()) {
-		return ResultFailureCode
+		return ResultFailureCode, redirected
 	}
 	if p.sticky != nil {
 		p.sticky.Replied(srv, &resp.Header)
 	}
-	return ""
+	return "", redirected
 }
 
 // fail maps a request error to a status and a result.

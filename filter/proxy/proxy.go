@@ -145,6 +145,7 @@ func (p *Proxy) start(prev *Proxy) error {
 			return fail(adapt.At(name, err))
 		}
 		built = append(built, pl)
+		pl.maxRedirects = p.spec.MaxRedirection
 		if pl.matcher == nil {
 			p.main = pl
 		} else {

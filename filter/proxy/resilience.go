@@ -140,20 +140,23 @@ func (p *pool) forward(ctx *filter.Context, req *httpprot.Request) string {
 			return ResultShortCircuited
 		}
 	}
-	result := p.tries(ctx, req)
+	result, redirected := p.tries(ctx, req)
 	if p.breaker != nil {
 		// A client that went away says nothing about the upstream.
 		p.breaker.Done(permit, result != "" && result != ResultClientError)
 	}
-	if result == "" && p.cache != nil {
+	// A reply reached through a redirect is not stored under the
+	// client's URL: the redirect may be temporary.
+	if result == "" && !redirected && p.cache != nil {
 		p.cache.store(req, ctx.Response())
 	}
 	return result
 }
 
 // tries sends req once, or as often as the retry policy allows while the
-// tries fail. A client that went away is not retried.
-func (p *pool) tries(ctx *filter.Context, req *httpprot.Request) string {
+// tries fail. A client that went away is not retried. It returns the
+// result of the last try and whether its reply came through a redirect.
+func (p *pool) tries(ctx *filter.Context, req *httpprot.Request) (string, bool) {
 	n := 1
 	if p.retry != nil {
 		n = p.retry.Attempts(req.Header.Method())
@@ -162,7 +165,7 @@ func (p *pool) tries(ctx *filter.Context, req *httpprot.Request) string {
 			if gone {
 				resp := ctx.NewResponse()
 				resp.SetStatusCode(statusClientClosed)
-				return ResultClientError
+				return ResultClientError, false
 			}
 			if !replayable {
 				n = 1
@@ -170,9 +173,9 @@ func (p *pool) tries(ctx *filter.Context, req *httpprot.Request) string {
 		}
 	}
 	for i := 1; ; i++ {
-		result := p.try(ctx, req)
+		result, redirected := p.try(ctx, req)
 		if result == "" || result == ResultClientError || i >= n {
-			return result
+			return result, redirected
 		}
 		p.retries.Add(1)
 		if d := p.retry.Pause(i); d > 0 {

@@ -17,6 +17,9 @@ const (
 	DefaultMaxIdleConns = 10240
 	// DefaultMaxIdleConnsPerHost is the default of maxIdleConnsPerHost.
 	DefaultMaxIdleConnsPerHost = 1024
+	// MaxRedirectionLimit is the largest maxRedirection accepted, the
+	// limit of the major browsers.
+	MaxRedirectionLimit = 20
 )
 
 // Spec is the Proxy filter's own fields (Easegress's Proxy vocabulary).
@@ -39,9 +42,11 @@ type Spec struct {
 	// server; a connection coming back while that many are idle is closed.
 	// Busy connections are not capped.
 	MaxIdleConnsPerHost int `json:"maxIdleConnsPerHost,omitempty" jsonschema:"minimum=0,default=1024,description=idle connections kept per upstream server; busy ones are not capped"`
-	// MaxRedirection is the number of upstream redirects followed. Only 0
-	// (return the 3xx to the client) is supported.
-	MaxRedirection int `json:"maxRedirection,omitempty" jsonschema:"minimum=0,description=upstream redirects followed; only 0 (the 3xx is returned) is supported"`
+	// MaxRedirection is the number of upstream redirects followed per try,
+	// at most MaxRedirectionLimit; 0 returns the 3xx to the client. Only
+	// redirects to the servers of the pool that sent them are followed
+	// (see the package documentation).
+	MaxRedirection int `json:"maxRedirection,omitempty" jsonschema:"minimum=0,maximum=20,description=upstream redirects followed per try (0 returns the 3xx); only to a server of the same pool\\, never to another host"`
 	// ServerMaxBodySize is the reply body size buffered in memory: 0 means
 	// 4 MiB; longer replies are streamed to the client; -1 streams every
 	// reply.
@@ -66,9 +71,9 @@ type PoolSpec struct {
 	ServerTags []string `json:"serverTags,omitempty" jsonschema:"description=keep only servers having any of these tags"`
 	// LoadBalance chooses a server per request; round robin by default.
 	LoadBalance *LoadBalanceSpec `json:"loadBalance,omitempty"`
-	// Timeout bounds each attempt; when it passes the result is timeout
-	// (status 408). Zero means no timeout.
-	Timeout registry.Duration `json:"timeout,omitempty" jsonschema:"description=per-attempt timeout; result timeout (408) when it passes"`
+	// Timeout bounds each attempt, the redirects it follows included; when
+	// it passes the result is timeout (status 408). Zero means no timeout.
+	Timeout registry.Duration `json:"timeout,omitempty" jsonschema:"description=per-attempt timeout (redirects followed included); result timeout (408) when it passes"`
 	// RetryPolicy names a Retry policy of the pipeline.
 	RetryPolicy string `json:"retryPolicy,omitempty" jsonschema:"description=name of a Retry policy in the pipeline's resilience list"`
 	// CircuitBreakerPolicy names a CircuitBreaker policy of the pipeline.

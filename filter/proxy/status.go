@@ -46,6 +46,12 @@ type PoolStatus struct {
 	CircuitBreaker *circuitbreaker.Status `json:"circuitBreaker,omitempty"`
 	// MemoryCache describes the reply cache.
 	MemoryCache *CacheStatus `json:"memoryCache,omitempty"`
+	// Redirects counts the upstream redirects followed (maxRedirection).
+	Redirects uint64 `json:"redirects,omitempty"`
+	// RedirectsReturned counts the upstream redirects passed to the
+	// client unfollowed while following is on: another host, a loop, the
+	// limit reached, a cookie set, or a streamed body to resend.
+	RedirectsReturned uint64 `json:"redirectsReturned,omitempty"`
 	// Servers lists the servers.
 	Servers []ServerStatus `json:"servers"`
 }
@@ -144,6 +150,7 @@ func (p *pool) status() PoolStatus {
 	if p.retry != nil {
 		ps.Retry = &RetryStatus{Policy: p.retryName, Retries: p.retries.Load()}
 	}
+	ps.Redirects, ps.RedirectsReturned = p.redirects.Load(), p.redirectsReturned.Load()
 	if p.breaker != nil {
 		st := p.breaker.Status(p.breakerName)
 		ps.CircuitBreaker = &st

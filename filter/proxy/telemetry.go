@@ -24,10 +24,17 @@ const tracerName = "github.com/gatewright/gatewright/filter/proxy"
 // (an unsampled request still propagates its trace context). With tracing
 // off it costs two clock readings and an atomic add.
 func (s *server) doObserved(ctx *filter.Context, req *fasthttp.Request, resp *fasthttp.Response, timeout time.Duration) error {
+	return s.doObservedHop(ctx, req, resp, timeout, 0)
+}
+
+// doObservedHop is doObserved for the hop-th request of a redirect chain
+// (0: the first); a followed redirect is an upstream call like any other,
+// and its span carries http.request.resend_count.
+func (s *server) doObservedHop(ctx *filter.Context, req *fasthttp.Request, resp *fasthttp.Response, timeout time.Duration, hop int) error {
 	var span trace.Span
 	if parent := ctx.Span(); parent != nil {
 		if parent.IsRecording() {
-			span = s.startClientSpan(parent, req)
+			span = s.startClientSpan(parent, req, hop)
 			injectTraceContext(ctx, req, span.SpanContext())
 		} else if sc := parent.SpanContext(); sc.IsValid() {
 			injectTraceContext(ctx, req, sc)
@@ -42,20 +49,25 @@ func (s *server) doObserved(ctx *filter.Context, req *fasthttp.Request, resp *fa
 	return err
 }
 
-// startClientSpan starts the client span of an upstream call.
-func (s *server) startClientSpan(parent trace.Span, req *fasthttp.Request) trace.Span {
+// startClientSpan starts the client span of an upstream call; hop > 0
+// marks a followed redirect.
+func (s *server) startClientSpan(parent trace.Span, req *fasthttp.Request, hop int) trace.Span {
 	name := s.spanName
 	if name == "" {
 		name = "proxy " + string(req.Header.Method())
 	}
+	attrs := []attribute.KeyValue{
+		attribute.String("http.request.method", string(req.Header.Method())),
+		attribute.String("url.full", s.spec.URL+string(req.URI().RequestURI())),
+		attribute.String("server.address", s.url.host),
+	}
+	if hop > 0 {
+		attrs = append(attrs, attribute.Int("http.request.resend_count", hop))
+	}
 	_, span := parent.TracerProvider().Tracer(tracerName).Start(
 		trace.ContextWithSpan(context.Background(), parent), name,
 		trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(
-			attribute.String("http.request.method", string(req.Header.Method())),
-			attribute.String("url.full", s.spec.URL+string(req.URI().RequestURI())),
-			attribute.String("server.address", s.url.host),
-		))
+		trace.WithAttributes(attrs...))
 	return span
 }
 

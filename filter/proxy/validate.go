@@ -31,8 +31,8 @@ func (s *Spec) Validate() error {
 			return fieldError("mirrorPool.memoryCache", "a mirror pool's replies are dropped: there is nothing to cache")
 		}
 	}
-	if s.MaxRedirection > 0 {
-		return fieldError("maxRedirection", "following upstream redirects is not supported yet; use 0 to return the 3xx to the client")
+	if s.MaxRedirection < 0 || s.MaxRedirection > MaxRedirectionLimit {
+		return fieldError("maxRedirection", "must be between 0 (return the 3xx to the client) and %d, got %d", MaxRedirectionLimit, s.MaxRedirection)
 	}
 	if s.MTLS != nil {
 		if _, err := s.MTLS.tlsConfig(); err != nil {
