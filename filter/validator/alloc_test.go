@@ -105,3 +105,39 @@ func BenchmarkBasicAuthCached(b *testing.B) {
 		handleOnce(f, ctx, req, now)
 	}
 }
+
+// ldapCachedFilter returns a Validator in LDAP mode and a request whose
+// credentials it has verified (by a bind to a real server) and cached.
+func ldapCachedFilter(b testing.TB) (filter.Filter, *fasthttp.Request) {
+	srv := startLDAP(b, plainLDAP)
+	f := filtertest.New(b, Kind, specJSON(b, ldapFields(srv, map[string]any{"skipTLS": true})))
+	req := &fasthttp.Request{}
+	req.SetRequestURI("/")
+	req.Header.Set("Authorization", basicHeader("alice", alicePW))
+	if r := handleOnce(f, filter.NewContext(), req, time.Now()); r != "" || srv.binds.Load() != 1 {
+		b.Fatalf("result %q after %d binds", r, srv.binds.Load())
+	}
+	return f, req
+}
+
+// TestLDAPCachedAllocs asserts that a request whose credentials are in
+// the LDAP cache allocates nothing in the Validator.
+func TestLDAPCachedAllocs(t *testing.T) {
+	filtertest.SkipAllocsUnderRace(t)
+	f, req := ldapCachedFilter(t)
+	ctx, now := filter.NewContext(), time.Now()
+	if n := testing.AllocsPerRun(500, func() { handleOnce(f, ctx, req, now) }); n != 0 {
+		t.Errorf("a cached LDAP verification allocates %v per request, want 0", n)
+	}
+}
+
+// BenchmarkBasicAuthLDAPCached checks credentials an LDAP server
+// accepted before (the verified cache): no bind.
+func BenchmarkBasicAuthLDAPCached(b *testing.B) {
+	f, req := ldapCachedFilter(b)
+	ctx, now := filter.NewContext(), time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		handleOnce(f, ctx, req, now)
+	}
+}

@@ -36,9 +36,11 @@ var (
 // kept in memory: the request path never reads the file or the store. A
 // goroutine reads the source again every refresh interval and swaps in a
 // new table when it changed; a source that cannot be read keeps the last
-// table serving.
+// table serving. In LDAP mode there is no table: ldap binds to the
+// server.
 type basicAuthCheck struct {
 	mode     string
+	ldap     *ldapAuth
 	file     string
 	prefix   string
 	store    filter.DataReader
@@ -63,9 +65,15 @@ func newBasicAuthCheck(s *BasicAuthSpec, env *filter.Env) (*basicAuthCheck, erro
 	if _, err := rand.Read(c.key); err != nil {
 		return nil, err
 	}
-	if s.Mode == ModeFile {
+	switch s.Mode {
+	case ModeLDAP:
+		var err error
+		if c.ldap, err = newLDAPAuth(s.LDAP, c.log); err != nil {
+			return nil, err
+		}
+	case ModeFile:
 		c.file = s.userFile()
-	} else {
+	default:
 		c.prefix = s.storePrefix()
 		if env != nil {
 			c.store = env.Store
@@ -75,8 +83,15 @@ func newBasicAuthCheck(s *BasicAuthSpec, env *filter.Env) (*basicAuthCheck, erro
 }
 
 // start reads the users and starts the refresh goroutine. The first read
-// must succeed.
+// must succeed. LDAP mode has nothing to start: the server is reached
+// when a request needs it.
 func (c *basicAuthCheck) start() error {
+	if c.ldap != nil {
+		if c.ldap.clearText {
+			c.log.Warn("basicAuth: skipTLS without useSSL sends the passwords to the LDAP server in clear text", "server", c.ldap.server)
+		}
+		return nil
+	}
 	if c.mode == ModeStore && c.store == nil {
 		return errors.New("basicAuth: mode ETCD reads the users from the cluster store, and this pipeline runs without one")
 	}
@@ -107,8 +122,12 @@ func (c *basicAuthCheck) refreshLoop() {
 	}
 }
 
-// close stops the refresh goroutine.
+// close stops the refresh goroutine, or closes the idle LDAP
+// connections.
 func (c *basicAuthCheck) close() {
+	if c.ldap != nil {
+		c.ldap.close()
+	}
 	if c.stop != nil {
 		close(c.stop)
 		<-c.done
@@ -180,7 +199,10 @@ func (c *basicAuthCheck) failed(err error) error {
 
 // source names where the users come from.
 func (c *basicAuthCheck) source() string {
-	if c.mode == ModeFile {
+	switch {
+	case c.ldap != nil:
+		return c.ldap.server
+	case c.mode == ModeFile:
 		return c.file
 	}
 	return "store:" + c.prefix
@@ -189,23 +211,13 @@ func (c *basicAuthCheck) source() string {
 // check authenticates the request's basic credentials and sets
 // X-AUTH-USER to the user name.
 func (c *basicAuthCheck) check(req *httpprot.Request) error {
-	h := req.Header.Peek("Authorization")
-	if len(h) <= len(basicScheme) || !bytes.EqualFold(h[:len(basicScheme)], basicScheme) {
-		return errNoBasicAuth
+	if c.ldap != nil {
+		return c.checkLDAP(req)
 	}
-	enc := bytes.TrimSpace(h[len(basicScheme):])
 	var buf [256]byte
-	dst := buf[:]
-	if n := base64.StdEncoding.DecodedLen(len(enc)); n > len(buf) {
-		dst = make([]byte, n)
-	}
-	n, err := base64.StdEncoding.Decode(dst, enc)
+	name, password, _, err := basicCredentials(req, buf[:])
 	if err != nil {
-		return errBadBasicAuth
-	}
-	name, password, ok := bytes.Cut(dst[:n], []byte(":"))
-	if !ok || len(name) == 0 {
-		return errBadBasicAuth
+		return err
 	}
 	t := c.table.Load()
 	if t == nil || !t.authenticate(name, password, c.key) {
@@ -215,9 +227,52 @@ func (c *basicAuthCheck) check(req *httpprot.Request) error {
 	return nil
 }
 
+// checkLDAP is check in LDAP mode. It has a buffer of its own: the one
+// of check escapes to the heap through the user table's hash.
+func (c *basicAuthCheck) checkLDAP(req *httpprot.Request) error {
+	var buf [256]byte
+	name, password, credentials, err := basicCredentials(req, buf[:])
+	if err != nil {
+		return err
+	}
+	if err := c.ldap.verify(name, password, credentials); err != nil {
+		return err
+	}
+	req.Header.SetBytesV(HeaderAuthUser, name)
+	return nil
+}
+
+// basicCredentials decodes "Authorization: Basic" into buf (or a new
+// buffer when it is too small) and returns the user name, the password
+// and the whole "name:password".
+func basicCredentials(req *httpprot.Request, buf []byte) (name, password, credentials []byte, err error) {
+	h := req.Header.Peek("Authorization")
+	if len(h) <= len(basicScheme) || !bytes.EqualFold(h[:len(basicScheme)], basicScheme) {
+		return nil, nil, nil, errNoBasicAuth
+	}
+	enc := bytes.TrimSpace(h[len(basicScheme):])
+	if n := base64.StdEncoding.DecodedLen(len(enc)); n > len(buf) {
+		buf = make([]byte, n)
+	}
+	n, err := base64.StdEncoding.Decode(buf, enc)
+	if err != nil {
+		return nil, nil, nil, errBadBasicAuth
+	}
+	credentials = buf[:n]
+	name, password, ok := bytes.Cut(credentials, []byte(":"))
+	if !ok || len(name) == 0 {
+		return nil, nil, nil, errBadBasicAuth
+	}
+	return name, password, credentials, nil
+}
+
 // status describes the user table for the filter's status.
 func (c *basicAuthCheck) status() *BasicAuthStatus {
 	st := &BasicAuthStatus{Mode: c.mode, Source: c.source()}
+	if c.ldap != nil {
+		st.LDAP = c.ldap.status()
+		return st
+	}
 	if t := c.table.Load(); t != nil {
 		st.Users = len(t.users)
 	}

@@ -37,15 +37,23 @@
 //     user. Hashes: bcrypt, SHA-crypt, MD5-crypt, {SHA}, {SSHA}. A
 //     password that matched is remembered, as an HMAC under a random key,
 //     until the users change, so the slow hash is not paid per request.
-//     LDAP mode is not supported.
+//     LDAP mode binds to an LDAP server as uid=<user>,<baseDN> (the
+//     user name escaped, an empty password refused without a bind) over
+//     LDAPS or StartTLS, verifying the certificate unless insecure. A
+//     successful bind is remembered for cacheTTL under an HMAC of user
+//     and password; at most maxConnections binds are in flight, over
+//     pooled connections, and a verification that is not cached takes
+//     at most timeout, waiting for a connection included.
 //
 // The request path never reads a file or the store and, apart from token
-// introspection (one call per request) and a JWKS fetch for an unknown
-// key, makes no network call. A passing headers check allocates nothing;
-// JWT verification allocates what the golang-jwt parser needs (about 60
-// allocations for an HS256 token).
+// introspection (one call per request), a JWKS fetch for an unknown key
+// and an LDAP bind for credentials not in the cache, makes no network
+// call. A passing headers check and a cached LDAP verification allocate
+// nothing; JWT verification allocates what the golang-jwt parser needs
+// (about 60 allocations for an HS256 token).
 //
 // Secrets (jwt.secret, signature.accessKeys and accessKeySecret, the
-// oauth2 client secret, basic credentials and JWT secret) are tagged
-// secret:"true" and never appear in the filter's status.
+// oauth2 client secret, basic credentials and JWT secret, basicAuth's
+// LDAP client key) are tagged secret:"true" and never appear in the
+// filter's status.
 package validator

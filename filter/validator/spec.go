@@ -22,7 +22,7 @@ type Spec struct {
 	// OAuth2 checks an OAuth2 access token.
 	OAuth2 *OAuth2Spec `json:"oauth2,omitempty" jsonschema:"description=check an OAuth2 bearer token by introspection or as a JWT (401 otherwise)"`
 	// BasicAuth checks HTTP basic authentication.
-	BasicAuth *BasicAuthSpec `json:"basicAuth,omitempty" jsonschema:"description=check HTTP basic authentication against users from a file or the store (401 otherwise)"`
+	BasicAuth *BasicAuthSpec `json:"basicAuth,omitempty" jsonschema:"description=check HTTP basic authentication against users from a file\\, the store or an LDAP server (401 otherwise)"`
 }
 
 // HeaderRule lists the values a header may have: one of Values, or a

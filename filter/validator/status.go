@@ -35,17 +35,44 @@ type JWKSStatus struct {
 	LastError string `json:"lastError,omitempty"`
 }
 
-// BasicAuthStatus describes the basicAuth user table.
+// BasicAuthStatus describes the basicAuth user table, or the LDAP server.
 type BasicAuthStatus struct {
-	// Mode is FILE or ETCD.
+	// Mode is FILE, ETCD or LDAP.
 	Mode string `json:"mode"`
-	// Source is the file, or "store:" and the data prefix.
+	// Source is the file, "store:" and the data prefix, or the LDAP
+	// server's URL.
 	Source string `json:"source"`
-	// Users is the number of users in the current table.
+	// Users is the number of users in the current table (0 in LDAP
+	// mode).
 	Users int `json:"users"`
 	// Loaded is when the current table was read (RFC 3339).
 	Loaded string `json:"loaded,omitempty"`
 	// LastError is the error of the last read, if it failed.
+	LastError string `json:"lastError,omitempty"`
+	// LDAP counts the binds and cache hits of LDAP mode.
+	LDAP *LDAPStatus `json:"ldap,omitempty"`
+}
+
+// LDAPStatus counts the work of LDAP mode.
+type LDAPStatus struct {
+	// Server is the LDAP server's URL.
+	Server string `json:"server"`
+	// Binds counts bind attempts.
+	Binds uint64 `json:"binds"`
+	// Refused counts binds the server refused (wrong password, unknown
+	// user, ...).
+	Refused uint64 `json:"refused"`
+	// Failed counts verifications that could not reach the server or
+	// get its answer in time.
+	Failed uint64 `json:"failed"`
+	// CacheHits counts requests accepted from the cache, without a bind.
+	CacheHits uint64 `json:"cacheHits"`
+	// CacheSize is the number of verified credentials held.
+	CacheSize int `json:"cacheSize"`
+	// Connections is the number of idle connections kept.
+	Connections int `json:"connections"`
+	// LastError is the error of the last attempt to reach the server,
+	// cleared by a bind that got an answer.
 	LastError string `json:"lastError,omitempty"`
 }
 
