@@ -90,7 +90,7 @@ func newPool(name string, spec *PoolSpec, prevHealth map[string]bool) (*pool, er
 	if lb := spec.LoadBalance; lb != nil && lb.StickySession != nil {
 		p.sticky = backend.NewSticky(lb.StickySession.Config(), p.servers)
 	}
-	if hc := spec.HealthCheck; hc != nil {
+	if hc := spec.healthCheck(); hc != nil {
 		c, err := newHealthChecker(hc, p.servers)
 		if err != nil {
 			return nil, adapt.At("healthCheck", err)

@@ -249,6 +249,15 @@ func TestRoundRobinAndCandidatePool(t *testing.T) {
 }
 
 func TestHealthCheckSkipsDeadServer(t *testing.T) {
+	for name, check := range map[string]string{
+		"healthCheck":                        `"healthCheck": {"interval": "50ms", "timeout": "1s", "ws": {"uri": "/"}, "http": {"uri": "/health"}}`,
+		"deprecated loadBalance.healthCheck": `"loadBalance": {"healthCheck": {"interval": "50ms", "timeout": "1s", "uri": "/health"}}`,
+	} {
+		t.Run(name, func(t *testing.T) { testHealthCheckSkipsDeadServer(t, check) })
+	}
+}
+
+func testHealthCheckSkipsDeadServer(t *testing.T, check string) {
 	a := startEcho(t, "a")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -256,8 +265,7 @@ func TestHealthCheckSkipsDeadServer(t *testing.T) {
 	}
 	dead := "ws://" + ln.Addr().String()
 	_ = ln.Close()
-	f := newFilter(t, `{"pools": [{"servers": [{"url": "`+dead+`"}, {"url": "`+a.url+`"}],
-		"healthCheck": {"interval": "50ms", "timeout": "1s", "ws": {"uri": "/"}, "http": {"uri": "/health"}}}]}`)
+	f := newFilter(t, `{"pools": [{"servers": [{"url": "`+dead+`"}, {"url": "`+a.url+`"}], `+check+`}]}`)
 	g := serveFilter(t, f)
 	deadline := time.Now().Add(wait)
 	for {

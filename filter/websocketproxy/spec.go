@@ -103,3 +103,27 @@ type WSProbeSpec struct {
 	// default; headers may be checked too (a body is not).
 	Match *proxy.HealthMatchSpec `json:"match,omitempty" jsonschema:"description=healthy handshake reply: statusCodes (default [[101 101]]) and headers"`
 }
+
+// healthCheck returns the pool's health check: healthCheck, or else the
+// deprecated loadBalance.healthCheck (the Proxy's HTTP probe fields) as an
+// HTTP probe, as the Proxy reads it; nil without either.
+func (p *PoolSpec) healthCheck() *HealthCheckSpec {
+	if p.HealthCheck != nil {
+		return p.HealthCheck
+	}
+	if p.LoadBalance == nil || p.LoadBalance.HealthCheck == nil {
+		return nil
+	}
+	d := p.LoadBalance.HealthCheck
+	return &HealthCheckSpec{
+		Interval: d.Interval,
+		Timeout:  d.Timeout,
+		Fails:    d.Fails,
+		Passes:   d.Passes,
+		HTTP: &HTTPProbeSpec{
+			Port: d.Port, URI: d.URI, Path: d.Path, Method: d.Method,
+			Headers: d.Headers, Body: d.Body, Username: d.Username, Password: d.Password,
+			Match: d.Match,
+		},
+	}
+}

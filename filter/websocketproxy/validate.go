@@ -40,8 +40,10 @@ func (p *PoolSpec) validate() error {
 				return adapt.At("loadBalance.stickySession", err)
 			}
 		}
-		if lb.HealthCheck != nil {
-			return fieldError("loadBalance.healthCheck", "not supported by the WebSocketProxy; use the pool's healthCheck")
+		if lb.HealthCheck != nil && p.HealthCheck == nil {
+			if err := p.healthCheck().validate(); err != nil {
+				return adapt.At("loadBalance.healthCheck", err)
+			}
 		}
 	}
 	if p.Filter != nil {
