@@ -2,17 +2,10 @@ package admin_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
 	"strings"
@@ -20,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gatewright/gatewright/gateway"
+	"github.com/gatewright/gatewright/internal/testkit"
 	"github.com/gatewright/gatewright/registry"
 	_ "github.com/gatewright/gatewright/registry/standard"
 )
@@ -118,33 +112,8 @@ func (k keyPair) keyB64() string  { return base64.StdEncoding.EncodeToString(k.k
 // newKeyPair makes a self-signed certificate for 127.0.0.1.
 func newKeyPair(t *testing.T) keyPair {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "gatewright test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kb, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return keyPair{
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}),
-	}
+	c := testkit.IssueCert(t, nil, "gatewright test", nil, false)
+	return keyPair{certPEM: c.CertPEM, keyPEM: c.KeyPEM}
 }
 
 // secretObjects are documents carrying secrets: an HTTPS server's keys, a

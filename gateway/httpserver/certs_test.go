@@ -2,16 +2,11 @@ package httpserver
 
 import (
 	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"testing"
-	"time"
+
+	"github.com/gatewright/gatewright/internal/testkit"
 )
 
 // certPair is a generated certificate with its key, as PEM.
@@ -44,47 +39,10 @@ func testCA(t testing.TB, name string) certPair {
 // issue creates a certificate signed by parent (self-signed when nil).
 func issue(t testing.TB, parent *certPair, cn string, names []string, isCA bool) certPair {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-		DNSNames:     names,
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	if isCA {
-		tpl.IsCA = true
-		tpl.BasicConstraintsValid = true
-		tpl.KeyUsage |= x509.KeyUsageCertSign
-		tpl.IPAddresses = nil
-	}
-	signer, signerKey := tpl, key
+	var signer *testkit.Cert
 	if parent != nil {
-		signer, signerKey = parent.cert, parent.key
+		signer = &testkit.Cert{Cert: parent.cert, Key: parent.key}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tpl, signer, &key.PublicKey, signerKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return certPair{
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
-		cert:    cert,
-		key:     key,
-	}
+	c := testkit.IssueCert(t, signer, cn, names, isCA)
+	return certPair{certPEM: c.CertPEM, keyPEM: c.KeyPEM, cert: c.Cert, key: c.Key}
 }
