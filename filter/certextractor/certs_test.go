@@ -2,16 +2,12 @@ package certextractor
 
 import (
 	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"testing"
-	"time"
+
+	"github.com/gatewright/gatewright/internal/testkit"
 )
 
 // issued is a generated certificate with its key.
@@ -26,47 +22,12 @@ type issued struct {
 // when nil); a CA when isCA.
 func issue(t testing.TB, parent *issued, subject pkix.Name, isCA bool) *issued {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      subject,
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	if isCA {
-		tpl.IsCA, tpl.BasicConstraintsValid = true, true
-		tpl.KeyUsage |= x509.KeyUsageCertSign
-		tpl.IPAddresses = nil
-	}
-	signer, signerKey := tpl, key
+	var signer *testkit.Cert
 	if parent != nil {
-		signer, signerKey = parent.cert, parent.key
+		signer = &testkit.Cert{Cert: parent.cert, Key: parent.key}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tpl, signer, &key.PublicKey, signerKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &issued{
-		cert:    cert,
-		key:     key,
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
-	}
+	c := testkit.IssueCertFor(t, signer, subject, nil, isCA)
+	return &issued{cert: c.Cert, key: c.Key, certPEM: c.CertPEM, keyPEM: c.KeyPEM}
 }
 
 // pki is a root CA, an intermediate CA, a server certificate for

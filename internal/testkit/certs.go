@@ -30,6 +30,12 @@ type Cert struct {
 // DNS names and 127.0.0.1 and serves both servers and clients.
 func IssueCert(t testing.TB, parent *Cert, cn string, names []string, isCA bool) *Cert {
 	t.Helper()
+	return IssueCertFor(t, parent, pkix.Name{CommonName: cn}, names, isCA)
+}
+
+// IssueCertFor is IssueCert with a whole subject name.
+func IssueCertFor(t testing.TB, parent *Cert, subject pkix.Name, names []string, isCA bool) *Cert {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +46,7 @@ func IssueCert(t testing.TB, parent *Cert, cn string, names []string, isCA bool)
 	}
 	tpl := &x509.Certificate{
 		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: cn},
+		Subject:      subject,
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(24 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
