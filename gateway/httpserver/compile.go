@@ -21,10 +21,13 @@ import (
 type snapshot struct {
 	keepAlive        bool
 	keepAliveTimeout time.Duration
-	maxConns         int
-	https            bool
-	xForwardedFor    bool
-	ipFilter         *ipFilter
+	// headerTimeout bounds reading a request header; bodyTimeout each wait
+	// for more of a request body.
+	headerTimeout, bodyTimeout time.Duration
+	maxConns                   int
+	https                      bool
+	xForwardedFor              bool
+	ipFilter                   *ipFilter
 	// trusted are the proxies whose forwarding headers are believed;
 	// empty believes every client (Easegress behaviour).
 	trusted netaddr.List
@@ -79,6 +82,12 @@ func compile(s *Spec, refs supervisor.RefLookup) (*snapshot, error) {
 	if s.KeepAliveTimeout < 0 {
 		fail("keepAliveTimeout", "must not be negative")
 	}
+	if s.ClientHeaderTimeout < 0 {
+		fail("clientHeaderTimeout", "must not be negative")
+	}
+	if s.ClientBodyTimeout < 0 {
+		fail("clientBodyTimeout", "must not be negative")
+	}
 	if s.MaxConnections == 0 {
 		fail("maxConnections", "must be >= 1")
 	}
@@ -88,6 +97,8 @@ func compile(s *Spec, refs supervisor.RefLookup) (*snapshot, error) {
 	snap := &snapshot{
 		keepAlive:        s.KeepAlive,
 		keepAliveTimeout: s.KeepAliveTimeout.D(),
+		headerTimeout:    orDefault(s.ClientHeaderTimeout.D(), DefaultClientHeaderTimeout),
+		bodyTimeout:      orDefault(s.ClientBodyTimeout.D(), DefaultClientBodyTimeout),
 		maxConns:         int(min(s.MaxConnections, 1<<31-1)),
 		https:            s.HTTPS,
 		xForwardedFor:    s.XForwardedFor,

@@ -195,6 +195,14 @@
 // shuts its provider down the same way, after in-flight requests finish.
 // With tracing off (no block, no node provider) a request pays a nil check.
 //
+// # Client timeouts
+//
+// A new or idle connection must start a request within keepAliveTimeout;
+// from a request's first byte its header must arrive within
+// clientHeaderTimeout (60s), and a streamed body (past its first 8 KiB,
+// read with the header) may pause at most clientBodyTimeout (60s) between
+// reads. A client that is slower has its connection closed.
+//
 // # Closing after a refused body
 //
 // A reply that closes the connection while the request body may be

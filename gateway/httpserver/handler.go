@@ -65,6 +65,7 @@ func (rt *listenerRuntime) handle(ctx *fasthttp.RequestCtx) {
 	st := rt.states.Get().(*requestState)
 	defer rt.recoverPanic(ctx, st)
 	snap := rt.snap.Load()
+	slid := slideBodyDeadline(ctx, snap.bodyTimeout)
 	rt.begin(snap, st, ctx)
 	for attempt := 1; !serve(snap, st, ctx); attempt++ {
 		// The route's inline pool belongs to a generation being closed:
@@ -79,6 +80,7 @@ func (rt *listenerRuntime) handle(ctx *fasthttp.RequestCtx) {
 		ctx.Response.SetConnectionClose()
 	}
 	lingerOnClose(ctx)
+	endBodyDeadline(slid)
 	rt.end(st, ctx)
 	st.clear()
 	rt.states.Put(st)

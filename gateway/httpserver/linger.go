@@ -28,13 +28,20 @@ func lingerOnClose(ctx *fasthttp.RequestCtx) {
 	if !ctx.Response.ConnectionClose() || ctx.Request.Header.ContentLength() == 0 {
 		return
 	}
+	if gc := gateConnOf(ctx); gc != nil {
+		gc.linger.Store(true)
+	}
+}
+
+// gateConnOf returns the accepted connection under the request (below
+// TLS), or nil when the request did not come through a gateListener.
+func gateConnOf(ctx *fasthttp.RequestCtx) *gateConn {
 	c := ctx.Conn()
 	if tc, ok := c.(*tls.Conn); ok {
 		c = tc.NetConn()
 	}
-	if gc, ok := c.(*gateConn); ok {
-		gc.linger.Store(true)
-	}
+	gc, _ := c.(*gateConn)
+	return gc
 }
 
 // drainAndClose reads and discards what the client still sends, then

@@ -201,6 +201,9 @@ type gateConn struct {
 	// linger is set when the connection closes after a reply sent before
 	// the request body was read (see lingerOnClose).
 	linger atomic.Bool
+	// bodyTimeout, when > 0, is the read deadline each read gets while a
+	// streamed request body is read (see slideBodyDeadline).
+	bodyTimeout atomic.Int64
 }
 
 // Close closes the connection once and frees its slot. A connection marked

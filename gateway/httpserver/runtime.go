@@ -85,9 +85,10 @@ func (rt *listenerRuntime) install(snap *snapshot) {
 	rt.ln.configure(snap.maxConns, snap.tlsConfig())
 }
 
-// connState applies the keep-alive idle timeout of the current generation:
-// a new or idle connection must start a request within the timeout; while
-// a request is being read and handled no read deadline applies.
+// connState applies the read timeouts of the current generation: a new or
+// idle connection must start a request within the keep-alive timeout, and
+// once it has, its header must arrive within the header timeout. A
+// streamed body is read under the body timeout (see slideBodyDeadline).
 func (rt *listenerRuntime) connState(c net.Conn, state fasthttp.ConnState) {
 	switch state {
 	case fasthttp.StateNew, fasthttp.StateIdle:
@@ -97,7 +98,9 @@ func (rt *listenerRuntime) connState(c net.Conn, state fasthttp.ConnState) {
 		}
 		_ = c.SetReadDeadline(deadline)
 	case fasthttp.StateActive:
-		_ = c.SetReadDeadline(time.Time{})
+		// The request's first byte arrived: the rest of its header must
+		// follow within the header timeout (see also bodyDeadlines).
+		_ = c.SetReadDeadline(time.Now().Add(rt.snap.Load().headerTimeout))
 	}
 }
 

@@ -10,6 +10,10 @@ import (
 const (
 	// DefaultKeepAliveTimeout is the idle timeout of kept-alive connections.
 	DefaultKeepAliveTimeout = 60 * time.Second
+	// DefaultClientHeaderTimeout bounds reading a request header.
+	DefaultClientHeaderTimeout = 60 * time.Second
+	// DefaultClientBodyTimeout bounds each wait for more of a request body.
+	DefaultClientBodyTimeout = 60 * time.Second
 	// DefaultMaxConnections is the default cap on concurrent connections.
 	DefaultMaxConnections = 10240
 	// DefaultClientMaxBodySize is the request body cap used when
@@ -48,6 +52,15 @@ type Spec struct {
 	// KeepAliveTimeout is the idle timeout of kept-alive connections; 0
 	// means no timeout.
 	KeepAliveTimeout registry.Duration `json:"keepAliveTimeout,omitempty" jsonschema_description:"idle timeout of kept-alive connections (default 60s)"`
+	// ClientHeaderTimeout bounds the time from a request's first byte to
+	// the end of its header (a gatewright addition; default 60s). A
+	// client slower than that has its connection closed, so slow clients
+	// cannot hold connections (slowloris).
+	ClientHeaderTimeout registry.Duration `json:"clientHeaderTimeout,omitempty" jsonschema_description:"time allowed from a request's first byte to the end of its header (default 60s; gatewright addition)"`
+	// ClientBodyTimeout bounds each wait for more of a request body (a
+	// gatewright addition; default 60s): a body may take any time as long
+	// as data keeps coming.
+	ClientBodyTimeout registry.Duration `json:"clientBodyTimeout,omitempty" jsonschema_description:"longest wait for more of a request body (default 60s; gatewright addition)"`
 	// MaxConnections caps concurrent client connections; further
 	// connections wait in the accept queue.
 	MaxConnections uint32 `json:"maxConnections,omitempty" jsonschema:"minimum=1" jsonschema_description:"concurrent client connections (default 10240)"`
@@ -185,10 +198,12 @@ type IPFilterSpec struct {
 // DefaultSpec returns a spec holding the defaults.
 func DefaultSpec() *Spec {
 	return &Spec{
-		KeepAlive:        true,
-		KeepAliveTimeout: registry.Duration(DefaultKeepAliveTimeout),
-		MaxConnections:   DefaultMaxConnections,
-		RouterKind:       RouterOrdered,
+		KeepAlive:           true,
+		KeepAliveTimeout:    registry.Duration(DefaultKeepAliveTimeout),
+		ClientHeaderTimeout: registry.Duration(DefaultClientHeaderTimeout),
+		ClientBodyTimeout:   registry.Duration(DefaultClientBodyTimeout),
+		MaxConnections:      DefaultMaxConnections,
+		RouterKind:          RouterOrdered,
 	}
 }
 
