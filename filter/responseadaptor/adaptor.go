@@ -19,8 +19,8 @@ const (
 	ResultCompressFailed = "compressFailed"
 	// ResultDecompressFailed: the gzip body could not be decompressed.
 	ResultDecompressFailed = "decompressFailed"
-	// ResultBuildErr: the template failed; not declared (as in Easegress),
-	// so it cannot be a jumpIf key and ends the pipeline.
+	// ResultBuildErr: the template failed. Easegress returns it undeclared;
+	// here it is declared, so that a jumpIf can route it.
 	ResultBuildErr = "buildErr"
 )
 
@@ -28,7 +28,7 @@ const (
 var Kind = &filter.Kind{
 	Name:        KindName,
 	Description: "ResponseAdaptor edits the response: headers, body, gzip, or a template.",
-	Results:     []string{ResultResponseNotFound, ResultCompressFailed, ResultDecompressFailed},
+	Results:     []string{ResultResponseNotFound, ResultCompressFailed, ResultDecompressFailed, ResultBuildErr},
 	DefaultSpec: func() any { return &Spec{} },
 	New:         newAdaptor,
 }

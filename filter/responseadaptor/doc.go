@@ -29,7 +29,8 @@
 //	.data.PIPELINE.<key>     pipeline data (empty until filters receive it)
 //
 // A template that fails to execute or yields an invalid document makes
-// the filter return "buildErr" (undeclared, as in Easegress).
+// the filter return "buildErr" (declared here; Easegress returns it
+// undeclared).
 //
 // # Results
 //
