@@ -69,3 +69,6 @@ func raw(w http.ResponseWriter, status int, body string) *testContext {
 	_, _ = io.WriteString(w, body)
 	return nil
 }
+
+// jsonEncode writes v as JSON.
+func jsonEncode(w io.Writer, v any) error { return json.NewEncoder(w).Encode(v) }
