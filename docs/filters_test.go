@@ -24,6 +24,7 @@ import (
 const (
 	examplePort     = "10080"
 	exampleUpstream = "127.0.0.1:19001"
+	exampleRemote   = "127.0.0.1:19002"
 )
 
 // timeout bounds each step (gateway start, apply, one request).
@@ -42,7 +43,7 @@ func TestFiltersPage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("filters.md: %v", err)
 	}
-	upstream := startEcho(t)
+	services := strings.NewReplacer(exampleUpstream, startEcho(t), exampleRemote, startRemote(t))
 	g := startGateway(t)
 	client := newClient()
 	seen := map[string]int{}
@@ -59,7 +60,7 @@ func TestFiltersPage(t *testing.T) {
 				t.Fatalf("line %d: section %q has no yaml example", sec.line, sec.title)
 			}
 			for _, ex := range sec.examples {
-				runExample(t, g, client, upstream, sec.title, ex)
+				runExample(t, g, client, services, sec.title, ex)
 			}
 		})
 	}
@@ -76,16 +77,17 @@ func knownKind(name string) bool {
 	return false
 }
 
-// runExample applies one example on a fresh port, runs its cases and
-// deletes its objects again.
-func runExample(t *testing.T, g *gateway.Gateway, client *http.Client, upstream, kind string, ex example) {
+// runExample applies one example on a fresh port, with the services'
+// placeholders replaced by services, runs its cases and deletes its
+// objects again.
+func runExample(t *testing.T, g *gateway.Gateway, client *http.Client, services *strings.Replacer, kind string, ex example) {
 	t.Helper()
 	if !strings.Contains(ex.yaml, "kind: "+kind) && !strings.Contains(ex.yaml, "kind: \""+kind+"\"") {
 		t.Errorf("line %d: the example does not use kind %s", ex.line, kind)
 	}
 	port := strconv.Itoa(freePort(t))
 	docs := strings.ReplaceAll(ex.yaml, examplePort, port)
-	docs = strings.ReplaceAll(docs, exampleUpstream, upstream)
+	docs = services.Replace(docs)
 	specs, err := supervisor.ParseDocuments([]byte(docs))
 	if err != nil {
 		t.Fatalf("line %d: the example does not parse: %v", ex.line, err)

@@ -24,6 +24,7 @@ import (
 	_ "github.com/gatewright/gatewright/filter/proxy"
 	_ "github.com/gatewright/gatewright/filter/ratelimiter"
 	_ "github.com/gatewright/gatewright/filter/redirector"
+	_ "github.com/gatewright/gatewright/filter/remotefilter"
 	_ "github.com/gatewright/gatewright/filter/requestadaptor"
 	_ "github.com/gatewright/gatewright/filter/responseadaptor"
 	_ "github.com/gatewright/gatewright/filter/validator"
