@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,7 +25,36 @@ import (
 const (
 	examplePort     = "10080"
 	exampleUpstream = "127.0.0.1:19001"
+	exampleRoot     = "/srv/gatewright-docs"
 )
+
+// exampleFiles returns the files of the directory that replaces
+// exampleRoot.
+func exampleFiles() map[string]string {
+	return map[string]string{
+		"index.html":  "<h1>welcome</h1>\n",
+		"hello.txt":   "hello from disk\n",
+		"style.css":   "body { margin: 0 }\n",
+		".git/config": "[core] secret\n",
+	}
+}
+
+// startRoot writes exampleFiles under a temporary directory and returns
+// it.
+func startRoot(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range exampleFiles() {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
 
 // timeout bounds each step (gateway start, apply, one request).
 const timeout = 30 * time.Second
@@ -43,6 +73,7 @@ func TestFiltersPage(t *testing.T) {
 		t.Fatalf("filters.md: %v", err)
 	}
 	upstream := startEcho(t)
+	root := startRoot(t)
 	g := startGateway(t)
 	client := newClient()
 	seen := map[string]int{}
@@ -59,7 +90,7 @@ func TestFiltersPage(t *testing.T) {
 				t.Fatalf("line %d: section %q has no yaml example", sec.line, sec.title)
 			}
 			for _, ex := range sec.examples {
-				runExample(t, g, client, upstream, sec.title, ex)
+				runExample(t, g, client, upstream, root, sec.title, ex)
 			}
 		})
 	}
@@ -78,7 +109,7 @@ func knownKind(name string) bool {
 
 // runExample applies one example on a fresh port, runs its cases and
 // deletes its objects again.
-func runExample(t *testing.T, g *gateway.Gateway, client *http.Client, upstream, kind string, ex example) {
+func runExample(t *testing.T, g *gateway.Gateway, client *http.Client, upstream, root, kind string, ex example) {
 	t.Helper()
 	if !strings.Contains(ex.yaml, "kind: "+kind) && !strings.Contains(ex.yaml, "kind: \""+kind+"\"") {
 		t.Errorf("line %d: the example does not use kind %s", ex.line, kind)
@@ -86,6 +117,7 @@ func runExample(t *testing.T, g *gateway.Gateway, client *http.Client, upstream,
 	port := strconv.Itoa(freePort(t))
 	docs := strings.ReplaceAll(ex.yaml, examplePort, port)
 	docs = strings.ReplaceAll(docs, exampleUpstream, upstream)
+	docs = strings.ReplaceAll(docs, exampleRoot, root)
 	specs, err := supervisor.ParseDocuments([]byte(docs))
 	if err != nil {
 		t.Fatalf("line %d: the example does not parse: %v", ex.line, err)
