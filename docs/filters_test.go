@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,7 +26,36 @@ const (
 	examplePort     = "10080"
 	exampleUpstream = "127.0.0.1:19001"
 	exampleRemote   = "127.0.0.1:19002"
+	exampleRoot     = "/srv/gatewright-docs"
 )
+
+// exampleFiles returns the files of the directory that replaces
+// exampleRoot.
+func exampleFiles() map[string]string {
+	return map[string]string{
+		"index.html":  "<h1>welcome</h1>\n",
+		"hello.txt":   "hello from disk\n",
+		"style.css":   "body { margin: 0 }\n",
+		".git/config": "[core] secret\n",
+	}
+}
+
+// startRoot writes exampleFiles under a temporary directory and returns
+// it.
+func startRoot(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range exampleFiles() {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
 
 // timeout bounds each step (gateway start, apply, one request).
 const timeout = 30 * time.Second
@@ -43,7 +73,7 @@ func TestFiltersPage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("filters.md: %v", err)
 	}
-	services := strings.NewReplacer(exampleUpstream, startEcho(t), exampleRemote, startRemote(t))
+	services := strings.NewReplacer(exampleUpstream, startEcho(t), exampleRemote, startRemote(t), exampleRoot, startRoot(t))
 	g := startGateway(t)
 	client := newClient()
 	seen := map[string]int{}

@@ -17,6 +17,7 @@ import (
 	_ "github.com/gatewright/gatewright/filter/compression"
 	_ "github.com/gatewright/gatewright/filter/corsadaptor"
 	_ "github.com/gatewright/gatewright/filter/fallback"
+	_ "github.com/gatewright/gatewright/filter/fileserver"
 	_ "github.com/gatewright/gatewright/filter/headerlookup"
 	_ "github.com/gatewright/gatewright/filter/headertojson"
 	_ "github.com/gatewright/gatewright/filter/ipfilter"
