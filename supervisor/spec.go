@@ -58,7 +58,10 @@ func CheckName(name string) error {
 func (s *Spec) Document() ([]byte, error) {
 	m := map[string]any{}
 	if len(s.Fields) > 0 {
-		if err := json.Unmarshal(s.Fields, &m); err != nil {
+		// Numbers stay as written: a float64 would round large integers.
+		dec := json.NewDecoder(bytes.NewReader(s.Fields))
+		dec.UseNumber()
+		if err := dec.Decode(&m); err != nil {
 			return nil, fmt.Errorf("%s: %w", s.Ref(), err)
 		}
 	}
@@ -87,15 +90,23 @@ func (s *Spec) Ref() string {
 // ParseDocuments reads one or more YAML documents (separated by ---) or a
 // JSON document, and returns one Spec per non-empty document. A document
 // without kind or name is an error that gives its position in the input.
+// Input beyond MaxInputBytes, nesting beyond MaxNestingDepth and aliases
+// expanding beyond MaxExpandedSize are refused (see limits.go).
 // Nothing is decoded against a kind yet: see Supervisor.Decode.
 func ParseDocuments(data []byte) ([]*Spec, error) {
+	if len(data) > MaxInputBytes {
+		return nil, fmt.Errorf("input is %d bytes, more than the limit of %d", len(data), MaxInputBytes)
+	}
 	var specs []*Spec
 	seen := map[string]int{}
 	for i, chunk := range splitDocuments(data) {
 		n := i + 1
+		if err := checkDocument(chunk.text); err != nil {
+			return nil, fmt.Errorf("document %d (from line %d): %w", n, chunk.line, err)
+		}
 		var doc any
 		if err := yaml.Unmarshal(chunk.text, &doc); err != nil {
-			return nil, fmt.Errorf("document %d (from line %d): %w", n, chunk.line, err)
+			return nil, fmt.Errorf("document %d (from line %d): %w", n, chunk.line, shortError(err))
 		}
 		if doc == nil {
 			continue

@@ -29,7 +29,7 @@ type Spec struct {
 	HeaderSetters []HeaderSetter `json:"headerSetters" jsonschema:"required,minItems=1,description=item fields copied into request headers"`
 	// RefreshInterval is how often the items are reloaded (gatewright
 	// addition).
-	RefreshInterval registry.Duration `json:"refreshInterval,omitempty" jsonschema:"description=how often the items are reloaded from the store (default 5s; at least 100ms)"`
+	RefreshInterval registry.Duration `json:"refreshInterval" jsonschema:"description=how often the items are reloaded from the store (default 5s; at least 100ms)"`
 }
 
 // HeaderSetter copies one item field into one request header.

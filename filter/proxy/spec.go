@@ -37,11 +37,11 @@ type Spec struct {
 	// together with MaxIdleConnsPerHost (fasthttp pools connections per
 	// server, so the smaller of the two applies to each server). Busy
 	// connections are not capped.
-	MaxIdleConns int `json:"maxIdleConns,omitempty" jsonschema:"minimum=0,default=10240,description=idle upstream connections kept (applied per server together with maxIdleConnsPerHost); busy ones are not capped"`
+	MaxIdleConns int `json:"maxIdleConns" jsonschema:"minimum=0,default=10240,description=idle upstream connections kept (applied per server together with maxIdleConnsPerHost); busy ones are not capped"`
 	// MaxIdleConnsPerHost caps the idle connections kept per upstream
 	// server; a connection coming back while that many are idle is closed.
 	// Busy connections are not capped.
-	MaxIdleConnsPerHost int `json:"maxIdleConnsPerHost,omitempty" jsonschema:"minimum=0,default=1024,description=idle connections kept per upstream server; busy ones are not capped"`
+	MaxIdleConnsPerHost int `json:"maxIdleConnsPerHost" jsonschema:"minimum=0,default=1024,description=idle connections kept per upstream server; busy ones are not capped"`
 	// MaxRedirection is the number of upstream redirects followed per try,
 	// at most MaxRedirectionLimit; 0 returns the 3xx to the client. Only
 	// redirects to the servers of the pool that sent them are followed

@@ -19,12 +19,12 @@ type Spec struct {
 	// Match is an RE2 expression run against the chosen part of the URL.
 	Match string `json:"match" jsonschema:"required,minLength=1,description=RE2 expression matched against the chosen part of the URL"`
 	// MatchPart is the part of the URL matched: uri, path or full.
-	MatchPart string `json:"matchPart,omitempty" jsonschema:"enum=uri,enum=path,enum=full,default=uri,description=part of the URL matched: uri (path and query) path or full"`
+	MatchPart string `json:"matchPart" jsonschema:"enum=uri,enum=path,enum=full,default=uri,description=part of the URL matched: uri (path and query) path or full"`
 	// Replacement is the new value of the part, with $1 or ${1} for
 	// capture groups; it becomes the Location.
 	Replacement string `json:"replacement" jsonschema:"required,description=replacement of every match; $1 or ${1} for groups; the result is the Location"`
 	// StatusCode is the redirect status.
-	StatusCode int `json:"statusCode,omitempty" jsonschema:"enum=301,enum=302,enum=303,enum=304,enum=307,enum=308,default=301,description=redirect status"`
+	StatusCode int `json:"statusCode" jsonschema:"enum=301,enum=302,enum=303,enum=304,enum=307,enum=308,default=301,description=redirect status"`
 }
 
 // newSpec returns a spec holding the defaults.

@@ -51,19 +51,19 @@ type Spec struct {
 	KeepAlive bool `json:"keepAlive" jsonschema_description:"HTTP keep-alive (default true)"`
 	// KeepAliveTimeout is the idle timeout of kept-alive connections; 0
 	// means no timeout.
-	KeepAliveTimeout registry.Duration `json:"keepAliveTimeout,omitempty" jsonschema_description:"idle timeout of kept-alive connections (default 60s)"`
+	KeepAliveTimeout registry.Duration `json:"keepAliveTimeout" jsonschema_description:"idle timeout of kept-alive connections (default 60s)"`
 	// ClientHeaderTimeout bounds the time from a request's first byte to
 	// the end of its header (a gatewright addition; default 60s). A
 	// client slower than that has its connection closed, so slow clients
 	// cannot hold connections (slowloris).
-	ClientHeaderTimeout registry.Duration `json:"clientHeaderTimeout,omitempty" jsonschema_description:"time allowed from a request's first byte to the end of its header (default 60s; gatewright addition)"`
+	ClientHeaderTimeout registry.Duration `json:"clientHeaderTimeout" jsonschema_description:"time allowed from a request's first byte to the end of its header (default 60s; gatewright addition)"`
 	// ClientBodyTimeout bounds each wait for more of a request body (a
 	// gatewright addition; default 60s): a body may take any time as long
 	// as data keeps coming.
-	ClientBodyTimeout registry.Duration `json:"clientBodyTimeout,omitempty" jsonschema_description:"longest wait for more of a request body (default 60s; gatewright addition)"`
+	ClientBodyTimeout registry.Duration `json:"clientBodyTimeout" jsonschema_description:"longest wait for more of a request body (default 60s; gatewright addition)"`
 	// MaxConnections caps concurrent client connections; further
 	// connections wait in the accept queue.
-	MaxConnections uint32 `json:"maxConnections,omitempty" jsonschema:"minimum=1" jsonschema_description:"concurrent client connections (default 10240)"`
+	MaxConnections uint32 `json:"maxConnections" jsonschema:"minimum=1" jsonschema_description:"concurrent client connections (default 10240)"`
 	// XForwardedFor appends the peer address to X-Forwarded-For unless it
 	// is already listed.
 	XForwardedFor bool `json:"xForwardedFor,omitempty" jsonschema_description:"append the client address to X-Forwarded-For unless present"`
@@ -82,7 +82,7 @@ type Spec struct {
 	TrustedProxies []string `json:"trustedProxies,omitempty" jsonschema:"uniqueItems=true" jsonschema_description:"IPs or CIDRs of proxies whose X-Forwarded-For and X-Real-IP are believed; empty believes every client (Easegress behaviour)"`
 	// RouterKind is Ordered (paths tried in order) or RadixTree (path is a
 	// pattern; see Path.Path).
-	RouterKind string `json:"routerKind,omitempty" jsonschema:"enum=Ordered,enum=RadixTree" jsonschema_description:"router kind: Ordered tries each rule's paths in order; RadixTree matches path as a pattern (/a/b, /u/{id}, /u/{id:[0-9]+}, /files/*) with literal before regexp before parameter before wildcard per segment"`
+	RouterKind string `json:"routerKind" jsonschema:"enum=Ordered,enum=RadixTree" jsonschema_description:"router kind: Ordered tries each rule's paths in order; RadixTree matches path as a pattern (/a/b, /u/{id}, /u/{id:[0-9]+}, /files/*) with literal before regexp before parameter before wildcard per segment"`
 	// CacheSize is the number of routing decisions kept in the
 	// route-decision cache (0: no cache; capped at 1048576). Only
 	// decisions that depend on host, method and path alone are cached.

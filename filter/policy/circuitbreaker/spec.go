@@ -45,26 +45,26 @@ const (
 // Spec is the CircuitBreaker policy's own fields.
 type Spec struct {
 	// SlidingWindowType is COUNT_BASED or TIME_BASED.
-	SlidingWindowType string `json:"slidingWindowType,omitempty" jsonschema:"enum=COUNT_BASED,enum=TIME_BASED,default=COUNT_BASED,description=COUNT_BASED (last N calls) or TIME_BASED (last N seconds)"`
+	SlidingWindowType string `json:"slidingWindowType" jsonschema:"enum=COUNT_BASED,enum=TIME_BASED,default=COUNT_BASED,description=COUNT_BASED (last N calls) or TIME_BASED (last N seconds)"`
 	// SlidingWindowSize is N, in calls or seconds.
-	SlidingWindowSize uint32 `json:"slidingWindowSize,omitempty" jsonschema:"minimum=1,default=100,description=N: calls (COUNT_BASED; at most 1000000) or seconds (TIME_BASED; at most 86400)"`
+	SlidingWindowSize uint32 `json:"slidingWindowSize" jsonschema:"minimum=1,default=100,description=N: calls (COUNT_BASED; at most 1000000) or seconds (TIME_BASED; at most 86400)"`
 	// FailureRateThreshold opens the breaker at this failure percentage.
-	FailureRateThreshold uint8 `json:"failureRateThreshold,omitempty" jsonschema:"minimum=1,maximum=100,default=50,description=open at this failure percentage or more"`
+	FailureRateThreshold uint8 `json:"failureRateThreshold" jsonschema:"minimum=1,maximum=100,default=50,description=open at this failure percentage or more"`
 	// SlowCallRateThreshold opens the breaker at this slow-call
 	// percentage.
-	SlowCallRateThreshold uint8 `json:"slowCallRateThreshold,omitempty" jsonschema:"minimum=1,maximum=100,default=100,description=open at this slow-call percentage or more"`
+	SlowCallRateThreshold uint8 `json:"slowCallRateThreshold" jsonschema:"minimum=1,maximum=100,default=100,description=open at this slow-call percentage or more"`
 	// SlowCallDurationThreshold: calls taking longer are slow.
-	SlowCallDurationThreshold registry.Duration `json:"slowCallDurationThreshold,omitempty" jsonschema:"description=calls taking longer are slow (default 1m)"`
+	SlowCallDurationThreshold registry.Duration `json:"slowCallDurationThreshold" jsonschema:"description=calls taking longer are slow (default 1m)"`
 	// MinimumNumberOfCalls is the number of calls in the window before
 	// the rates are looked at.
-	MinimumNumberOfCalls uint32 `json:"minimumNumberOfCalls,omitempty" jsonschema:"minimum=1,default=100,description=calls in the window before the rates count"`
+	MinimumNumberOfCalls uint32 `json:"minimumNumberOfCalls" jsonschema:"minimum=1,default=100,description=calls in the window before the rates count"`
 	// PermittedNumberOfCallsInHalfOpenState is the number of trial calls.
-	PermittedNumberOfCallsInHalfOpenState uint32 `json:"permittedNumberOfCallsInHalfOpenState,omitempty" jsonschema:"minimum=1,default=10,description=trial calls in HALF_OPEN"`
+	PermittedNumberOfCallsInHalfOpenState uint32 `json:"permittedNumberOfCallsInHalfOpenState" jsonschema:"minimum=1,default=10,description=trial calls in HALF_OPEN"`
 	// MaxWaitDurationInHalfOpenState reopens a breaker that stayed
 	// HALF_OPEN this long; 0 waits for the trial calls however long.
 	MaxWaitDurationInHalfOpenState registry.Duration `json:"maxWaitDurationInHalfOpenState,omitempty" jsonschema:"description=longest HALF_OPEN time before reopening (0: unbounded)"`
 	// WaitDurationInOpenState is the time spent OPEN before HALF_OPEN.
-	WaitDurationInOpenState registry.Duration `json:"waitDurationInOpenState,omitempty" jsonschema:"description=time OPEN before HALF_OPEN (default 1m)"`
+	WaitDurationInOpenState registry.Duration `json:"waitDurationInOpenState" jsonschema:"description=time OPEN before HALF_OPEN (default 1m)"`
 }
 
 // DefaultSpec returns a spec holding the defaults.

@@ -31,12 +31,12 @@ const (
 // Spec is the Retry policy's own fields.
 type Spec struct {
 	// MaxAttempts is the number of tries, the first included.
-	MaxAttempts int `json:"maxAttempts,omitempty" jsonschema:"minimum=1,maximum=100,default=3,description=tries in all: the first included (at most 100)"`
+	MaxAttempts int `json:"maxAttempts" jsonschema:"minimum=1,maximum=100,default=3,description=tries in all: the first included (at most 100)"`
 	// WaitDuration is the base pause between tries.
-	WaitDuration registry.Duration `json:"waitDuration,omitempty" jsonschema:"description=base pause between tries (default 500ms)"`
+	WaitDuration registry.Duration `json:"waitDuration" jsonschema:"description=base pause between tries (default 500ms)"`
 	// BackOffPolicy is random (the same base pause every time) or
 	// exponential (the base grows 1.5 times per failure).
-	BackOffPolicy string `json:"backOffPolicy,omitempty" jsonschema:"enum=random,enum=exponential,default=random,description=random or exponential (base x1.5 per failure)"`
+	BackOffPolicy string `json:"backOffPolicy" jsonschema:"enum=random,enum=exponential,default=random,description=random or exponential (base x1.5 per failure)"`
 	// RandomizationFactor f draws each pause from pause×(1±f).
 	RandomizationFactor float64 `json:"randomizationFactor,omitempty" jsonschema:"minimum=0,maximum=1,description=pause drawn uniformly from pause x (1 +- factor)"`
 	// RetryNonIdempotent retries POST, PATCH and other non-idempotent
