@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"testing"
 	"time"
 
@@ -59,7 +58,7 @@ rules:
 	if _, err := g.Apply(ctx, []byte(docs)); err != nil {
 		t.Fatal(err)
 	}
-	waitRunning(t, g, "tenants", "edge")
+	filtertest.WaitRunning(t, g, "tenants", "edge")
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	for _, tc := range []struct{ path, tenant, want string }{
 		{"/orders", "acme", "plan=gold quota=1000"},
@@ -82,34 +81,6 @@ rules:
 		t.Fatal(err)
 	}
 	waitFor(t, base+"/orders", "newco", "plan=forged quota=")
-}
-
-// waitRunning waits until the named objects run: the supervisor reports
-// a stored batch applied once its first object is, so Apply may return
-// before the others have started.
-func waitRunning(t *testing.T, g *gateway.Gateway, names ...string) {
-	t.Helper()
-	deadline := time.Now().Add(filtertest.Timeout)
-	for {
-		running := 0
-		for _, st := range g.Supervisor().Status() {
-			if slices.Contains(names, st.Name) {
-				if st.Error != "" {
-					t.Fatalf("%s: %s", st.Name, st.Error)
-				}
-				if st.Running {
-					running++
-				}
-			}
-		}
-		if running == len(names) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%v are not running", names)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // waitFor polls until the upstream sees want for tenant.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -139,7 +138,7 @@ rules:
 	if _, err := g.Apply(ctx, []byte(docs)); err != nil {
 		t.Fatal(err)
 	}
-	waitRunning(t, g, "hooked", "edge")
+	filtertest.WaitRunning(t, g, "hooked", "edge")
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	get := func(header string) (int, string) {
 		req, _ := http.NewRequest("POST", base+"/orders?id=7", strings.NewReader("order"))
@@ -163,31 +162,5 @@ rules:
 	}
 	if code, _ := get("X-Break"); code != 503 || hits.Load() != 1 {
 		t.Fatalf("got %d, upstream hits %d", code, hits.Load())
-	}
-}
-
-// waitRunning waits until the named objects run.
-func waitRunning(t *testing.T, g *gateway.Gateway, names ...string) {
-	t.Helper()
-	deadline := time.Now().Add(filtertest.Timeout)
-	for {
-		running := 0
-		for _, st := range g.Supervisor().Status() {
-			if slices.Contains(names, st.Name) {
-				if st.Error != "" {
-					t.Fatalf("%s: %s", st.Name, st.Error)
-				}
-				if st.Running {
-					running++
-				}
-			}
-		}
-		if running == len(names) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%v are not running", names)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/gateway"
@@ -49,4 +51,33 @@ func StartGateway(ctx context.Context, t testing.TB, kinds []*filter.Kind, opts 
 	}
 	t.Cleanup(func() { _ = g.Close() })
 	return g
+}
+
+// WaitRunning waits until the named objects of g run, failing the test on
+// an object's error or after Timeout. The supervisor reports a stored
+// batch applied once its first object is, so an apply may return before
+// the others have started.
+func WaitRunning(t testing.TB, g *gateway.Gateway, names ...string) {
+	t.Helper()
+	deadline := time.Now().Add(Timeout)
+	for {
+		running := 0
+		for _, st := range g.Supervisor().Status() {
+			if slices.Contains(names, st.Name) {
+				if st.Error != "" {
+					t.Fatalf("%s: %s", st.Name, st.Error)
+				}
+				if st.Running {
+					running++
+				}
+			}
+		}
+		if running == len(names) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%v are not running", names)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
