@@ -46,7 +46,8 @@
 //     at most timeout, waiting for a connection included.
 //
 // The request path never reads a file or the store and, apart from token
-// introspection (one call per request), a JWKS fetch for an unknown key
+// introspection (one call per request, or per token and cacheTTL when
+// tokenIntrospect.cacheTTL is set), a JWKS fetch for an unknown key
 // and an LDAP bind for credentials not in the cache, makes no network
 // call. A passing headers check and a cached LDAP verification allocate
 // nothing; JWT verification allocates what the golang-jwt parser needs

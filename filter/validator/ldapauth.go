@@ -34,7 +34,7 @@ type ldapAuth struct {
 	clearText   bool   // passwords cross the network unencrypted
 	timeout     time.Duration
 	log         *slog.Logger
-	cache       *verifiedCache
+	cache       *verifiedCache[struct{}]
 	pool        *ldapPool
 	slots       chan struct{} // a token per bind in flight
 
@@ -55,7 +55,7 @@ func newLDAPAuth(s *LDAPSpec, log *slog.Logger) (*ldapAuth, error) {
 	if err != nil {
 		return nil, fmt.Errorf("basicAuth.ldap: %w", err)
 	}
-	cache, err := newVerifiedCache(s.cacheTTL(), LDAPCacheEntries)
+	cache, err := newVerifiedCache[struct{}](s.cacheTTL(), LDAPCacheEntries)
 	if err != nil {
 		return nil, err
 	}

@@ -54,11 +54,11 @@ func TestLDAPUserDN(t *testing.T) {
 }
 
 func TestVerifiedCacheKey(t *testing.T) {
-	c, err := newVerifiedCache(time.Minute, 4)
+	c, err := newVerifiedCache[struct{}](time.Minute, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := newVerifiedCache(time.Minute, 4)
+	other, err := newVerifiedCache[struct{}](time.Minute, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestVerifiedCacheKey(t *testing.T) {
 }
 
 func TestVerifiedCacheBounded(t *testing.T) {
-	c, err := newVerifiedCache(time.Minute, 3)
+	c, err := newVerifiedCache[struct{}](time.Minute, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestVerifiedCacheBounded(t *testing.T) {
 	// An entry that expired and is stored again while its old slot is
 	// still in the ring: pushing the old slot out must not take the new
 	// entry with it.
-	c, err = newVerifiedCache(time.Minute, 3)
+	c, err = newVerifiedCache[struct{}](time.Minute, 3)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gatewright/gatewright/protocols/httpprot"
 	"github.com/golang-jwt/jwt/v5"
@@ -32,6 +33,8 @@ type oauth2Check struct {
 	ti        *TokenIntrospectSpec
 	transport *http.Transport
 	client    *http.Client
+	// cache remembers active tokens (cacheTTL); nil without caching.
+	cache *verifiedCache[introspected]
 
 	parser  *jwt.Parser
 	secret  []byte
@@ -44,9 +47,13 @@ type scopedClaims struct {
 	Scope string `json:"scope"`
 }
 
+// introspected is what the cache keeps of an active token.
+type introspected struct{ subject, scope string }
+
 // introspection is an introspection reply (RFC 7662 section 2.2).
 type introspection struct {
 	Active    bool   `json:"active"`
+	Expires   int64  `json:"exp"`
 	Scope     string `json:"scope"`
 	Subject   string `json:"sub"`
 	Username  string `json:"username"`
@@ -63,6 +70,13 @@ func newOAuth2Check(s *OAuth2Spec) (*oauth2Check, error) {
 			c.transport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // asked for by the spec
 		}
 		c.client = &http.Client{Transport: c.transport, Timeout: ti.timeout()}
+		if ttl := ti.CacheTTL.D(); ttl > 0 {
+			cache, err := newVerifiedCache[introspected](ttl, IntrospectCacheEntries)
+			if err != nil {
+				return nil, err
+			}
+			c.cache = cache
+		}
 		return c, nil
 	}
 	secret, err := decodeSecret(s.JWT.Secret)
@@ -85,14 +99,11 @@ func (c *oauth2Check) check(req *httpprot.Request) error {
 	}
 	var subject, scope string
 	if c.client != nil {
-		ti, err := c.introspect(string(token))
+		who, err := c.introspectCached(token)
 		if err != nil {
 			return err
 		}
-		subject, scope = ti.Subject, ti.Scope
-		if subject == "" {
-			subject = ti.Username
-		}
+		subject, scope = who.subject, who.scope
 	} else {
 		var claims scopedClaims
 		if _, err := c.parser.ParseWithClaims(string(token), &claims, c.keyFunc); err != nil {
@@ -109,6 +120,37 @@ func (c *oauth2Check) check(req *httpprot.Request) error {
 		req.Header.Set(HeaderAuthenticatedScope, scope)
 	}
 	return nil
+}
+
+// introspectCached returns the subject and scope of an active token, from
+// the cache when it holds the token, else from the endpoint (then storing
+// it until the cache TTL or the token's exp, whichever comes first).
+func (c *oauth2Check) introspectCached(token []byte) (introspected, error) {
+	var key credentialKey
+	if c.cache != nil {
+		key = c.cache.key(token)
+		if who, ok := c.cache.lookup(key); ok {
+			return who, nil
+		}
+	}
+	ti, err := c.introspect(string(token))
+	if err != nil {
+		return introspected{}, err
+	}
+	who := introspected{subject: ti.Subject, scope: ti.Scope}
+	if who.subject == "" {
+		who.subject = ti.Username
+	}
+	if c.cache != nil {
+		ttl := c.ti.CacheTTL.D()
+		if ti.Expires > 0 {
+			ttl = min(ttl, time.Until(time.Unix(ti.Expires, 0)))
+		}
+		if ttl > 0 {
+			c.cache.store(key, who, ttl)
+		}
+	}
+	return who, nil
 }
 
 // introspect asks the endpoint about token and fails unless it is

@@ -52,6 +52,9 @@ func newIntrospector(t *testing.T, clientID, clientSecret, basic string) *intros
 			reply = map[string]any{"active": true, "sub": "alice", "scope": "orders:read orders:write"}
 		case "user token":
 			reply = map[string]any{"active": true, "username": "bob"}
+		case "expiring token":
+			// Active, but its exp has passed (clocks differ): never cached.
+			reply = map[string]any{"active": true, "sub": "carol", "exp": time.Now().Add(-time.Minute).Unix()}
 		case "broken":
 			w.WriteHeader(http.StatusInternalServerError)
 			_, _ = w.Write([]byte("<html>oops</html>"))
@@ -159,5 +162,43 @@ func TestOAuth2JWT(t *testing.T) {
 		if st := send(t, srv, "GET", "/", nil, "Authorization", "Bearer "+tok).StatusCode(); st != 401 {
 			t.Errorf("%s: status %d", name, st)
 		}
+	}
+}
+
+func TestOAuth2IntrospectionCache(t *testing.T) {
+	in := newIntrospector(t, "", "", "")
+	cached := filtertest.New(t, Kind, specJSON(t, map[string]any{"oauth2": map[string]any{"tokenIntrospect": map[string]any{
+		"endPoint": in.URL, "cacheTTL": "1m"}}}))
+	callsFor := func(token string, n int, want string) int64 {
+		t.Helper()
+		before := in.calls.Load()
+		for i := range n {
+			r, _, req := run(t, cached, "/", "Authorization", "Bearer "+token)
+			if got := string(req.Header.Peek(HeaderAuthenticatedUserID)); (want == "" && r != ResultInvalid) || (want != "" && (r != "" || got != want)) {
+				t.Fatalf("%s, request %d: result %q user %q, want user %q", token, i, r, got, want)
+			}
+		}
+		return in.calls.Load() - before
+	}
+	if n := callsFor("good token", 3, "alice"); n != 1 {
+		t.Fatalf("an active token was introspected %d times for 3 requests, want once", n)
+	}
+	if n := callsFor("revoked", 2, ""); n != 2 {
+		t.Fatalf("an inactive token was introspected %d times for 2 requests: failures must not be cached", n)
+	}
+	if n := callsFor("expiring token", 2, "carol"); n != 2 {
+		t.Fatalf("a token past its exp was introspected %d times for 2 requests: it must not be cached", n)
+	}
+
+	uncached := filtertest.New(t, Kind, specJSON(t, map[string]any{"oauth2": map[string]any{"tokenIntrospect": map[string]any{
+		"endPoint": in.URL}}}))
+	before := in.calls.Load()
+	for range 2 {
+		if r, _, _ := run(t, uncached, "/", "Authorization", "Bearer good token"); r != "" {
+			t.Fatalf("result %q", r)
+		}
+	}
+	if n := in.calls.Load() - before; n != 2 {
+		t.Fatalf("without cacheTTL the endpoint was called %d times for 2 requests", n)
 	}
 }

@@ -1,6 +1,7 @@
 package validator
 
 import (
+	"fmt"
 	"net/url"
 	"time"
 
@@ -11,6 +12,13 @@ import (
 // DefaultIntrospectTimeout bounds one token introspection call unless
 // tokenIntrospect.timeout says otherwise.
 const DefaultIntrospectTimeout = 5 * time.Second
+
+// MaxIntrospectCacheTTL bounds tokenIntrospect.cacheTTL.
+const MaxIntrospectCacheTTL = time.Hour
+
+// IntrospectCacheEntries is the number of introspected tokens the cache
+// of one oauth2 check holds.
+const IntrospectCacheEntries = 4096
 
 // OAuth2Spec configures the oauth2 check: the bearer token is checked by
 // token introspection (RFC 7662) or as a self-contained HMAC-signed JWT;
@@ -37,6 +45,12 @@ type TokenIntrospectSpec struct {
 	InsecureTLS bool `json:"insecureTls,omitempty" jsonschema:"description=do not verify the endpoint's TLS certificate"`
 	// Timeout bounds one call (gatewright; default 5s).
 	Timeout registry.Duration `json:"timeout,omitempty" jsonschema:"description=bound of one introspection call (gatewright; default 5s)"`
+	// CacheTTL, when set, remembers an active token's introspection for
+	// that long (never past the token's exp), so that a client's requests
+	// do not each call the endpoint; a token revoked meanwhile is then
+	// accepted until its entry expires. 0 (the default) calls the
+	// endpoint for every request. A gatewright addition, at most 1h.
+	CacheTTL registry.Duration `json:"cacheTTL,omitempty" jsonschema:"description=remember an active token's introspection this long (never past its exp); 0 asks the endpoint every time (gatewright; at most 1h)"`
 }
 
 // OAuth2JWTSpec is the key of self-contained tokens.
@@ -68,6 +82,9 @@ func (s *OAuth2Spec) Validate() error {
 	}
 	if ti.Timeout < 0 {
 		return registry.FieldError{Path: "tokenIntrospect.timeout", Reason: "must not be negative"}
+	}
+	if ti.CacheTTL < 0 || ti.CacheTTL.D() > MaxIntrospectCacheTTL {
+		return registry.FieldError{Path: "tokenIntrospect.cacheTTL", Reason: fmt.Sprintf("must be between 0 and %v", MaxIntrospectCacheTTL)}
 	}
 	return nil
 }

@@ -87,6 +87,7 @@ func TestSpecInvalid(t *testing.T) {
 		{"oauth2 both", `{"oauth2": {"jwt": {"algorithm": "HS256", "secret": "00"}, "tokenIntrospect": {"endPoint": "https://x/"}}}`, "oauth2.jwt: cannot be set together with tokenIntrospect"},
 		{"oauth2 RS", `{"oauth2": {"jwt": {"algorithm": "RS256", "secret": "00"}}}`, "oauth2.jwt.algorithm"},
 		{"oauth2 no secret", `{"oauth2": {"jwt": {"algorithm": "HS256"}}}`, `oauth2.jwt: required field "secret" is missing`},
+		{"oauth2 cache too long", `{"oauth2": {"tokenIntrospect": {"endPoint": "https://x/", "cacheTTL": "2h"}}}`, "oauth2.tokenIntrospect.cacheTTL: must be between 0 and 1h0m0s"},
 		{"oauth2 no endpoint", `{"oauth2": {"tokenIntrospect": {"clientId": "x"}}}`, `oauth2.tokenIntrospect: required field "endPoint" is missing`},
 		{"oauth2 bad endpoint", `{"oauth2": {"tokenIntrospect": {"endPoint": "idp"}}}`, "oauth2.tokenIntrospect.endPoint: must be an absolute http or https URL"},
 		{"basicAuth no mode", `{"basicAuth": {"userFile": "/x"}}`, `basicAuth: required field "mode" is missing`},

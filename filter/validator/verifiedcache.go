@@ -19,11 +19,11 @@ type credentialKey [sha256.Size]byte
 // computed in stack buffers; longer ones go through crypto/hmac.
 const maxInlineCredentials = 256
 
-// verifiedCache remembers, for a fixed time, credentials the LDAP server
-// accepted. It holds at most a fixed number of entries; as every entry
-// lives equally long, the oldest is the first to expire and is the one
-// dropped when the cache is full. Failures are never stored.
-type verifiedCache struct {
+// verifiedCache remembers, for a while, credentials a server accepted
+// (an LDAP bind, a token introspection), with what the server said of them
+// (V). It holds at most a fixed number of entries and drops the oldest
+// stored when it is full. Failures are never stored.
+type verifiedCache[V any] struct {
 	ttl time.Duration
 	// clock is the time since the cache was made (monotonic); tests
 	// replace it to move time on.
@@ -34,13 +34,19 @@ type verifiedCache struct {
 	hits               atomic.Uint64
 
 	mu      sync.RWMutex
-	expires map[credentialKey]time.Duration // by the clock
+	entries map[credentialKey]cachedValue[V]
 	// order lists the entries oldest first, as a ring of len(order)
 	// slots starting at head; n slots are in use. An entry whose expiry
-	// no longer matches expires (it was stored again) is skipped.
+	// no longer matches entries (it was stored again) is skipped.
 	order []cacheSlot
 	head  int
 	n     int
+}
+
+// cachedValue is an entry: its expiry (by the cache's clock) and value.
+type cachedValue[V any] struct {
+	expires time.Duration
+	value   V
 }
 
 // cacheSlot is an entry of the order ring.
@@ -50,12 +56,12 @@ type cacheSlot struct {
 }
 
 // newVerifiedCache returns an empty cache of at most entries entries.
-func newVerifiedCache(ttl time.Duration, entries int) (*verifiedCache, error) {
+func newVerifiedCache[V any](ttl time.Duration, entries int) (*verifiedCache[V], error) {
 	start := time.Now()
-	c := &verifiedCache{
+	c := &verifiedCache[V]{
 		ttl:     ttl,
 		clock:   func() time.Duration { return time.Since(start) },
-		expires: make(map[credentialKey]time.Duration, entries),
+		entries: make(map[credentialKey]cachedValue[V], entries),
 		order:   make([]cacheSlot, entries),
 	}
 	if _, err := rand.Read(c.secret[:]); err != nil {
@@ -70,7 +76,7 @@ func newVerifiedCache(ttl time.Duration, entries int) (*verifiedCache, error) {
 
 // key returns the cache key of "user:password" (the decoded basic
 // credentials). Up to maxInlineCredentials bytes it allocates nothing.
-func (c *verifiedCache) key(credentials []byte) credentialKey {
+func (c *verifiedCache[V]) key(credentials []byte) credentialKey {
 	if len(credentials) > maxInlineCredentials {
 		// A copy, so that credentials (often in the caller's stack
 		// buffer) do not escape through the hash.Hash interface.
@@ -89,42 +95,55 @@ func (c *verifiedCache) key(credentials []byte) credentialKey {
 	return sha256.Sum256(outer[:])
 }
 
-// valid reports whether k was verified less than the TTL ago.
-func (c *verifiedCache) valid(k credentialKey) bool {
-	now := c.clock()
-	c.mu.RLock()
-	exp, ok := c.expires[k]
-	c.mu.RUnlock()
-	if ok && now < exp {
-		c.hits.Add(1)
-		return true
-	}
-	return false
+// valid reports whether k was verified and has not expired.
+func (c *verifiedCache[V]) valid(k credentialKey) bool {
+	_, ok := c.lookup(k)
+	return ok
 }
 
-// add remembers k as verified now, dropping the oldest entry when the
-// cache is full.
-func (c *verifiedCache) add(k credentialKey) {
-	exp := c.clock() + c.ttl
+// lookup returns what was stored with k, if it has not expired.
+func (c *verifiedCache[V]) lookup(k credentialKey) (V, bool) {
+	now := c.clock()
+	c.mu.RLock()
+	e, ok := c.entries[k]
+	c.mu.RUnlock()
+	if ok && now < e.expires {
+		c.hits.Add(1)
+		return e.value, true
+	}
+	var zero V
+	return zero, false
+}
+
+// add remembers k as verified now, for the cache's TTL.
+func (c *verifiedCache[V]) add(k credentialKey) {
+	var zero V
+	c.store(k, zero, c.ttl)
+}
+
+// store remembers k with v for ttl (at most the cache's TTL), dropping
+// the oldest entry when the cache is full.
+func (c *verifiedCache[V]) store(k credentialKey, v V, ttl time.Duration) {
+	exp := c.clock() + min(ttl, c.ttl)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.n == len(c.order) {
 		old := c.order[c.head]
-		if c.expires[old.key] == old.expires {
-			delete(c.expires, old.key)
+		if c.entries[old.key].expires == old.expires {
+			delete(c.entries, old.key)
 		}
 		c.head = (c.head + 1) % len(c.order)
 		c.n--
 	}
 	c.order[(c.head+c.n)%len(c.order)] = cacheSlot{key: k, expires: exp}
 	c.n++
-	c.expires[k] = exp
+	c.entries[k] = cachedValue[V]{expires: exp, value: v}
 }
 
 // size returns the number of entries held, expired ones included until
 // they are pushed out.
-func (c *verifiedCache) size() int {
+func (c *verifiedCache[V]) size() int {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return len(c.expires)
+	return len(c.entries)
 }
