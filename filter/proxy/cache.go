@@ -32,8 +32,16 @@ const (
 // hands the stored body to the response without copying it. Shards are
 // locked separately; a hit moves its entry to the front of its shard's
 // least-recently-used list; a store evicts the globally least recently
-// used entries while the cache is over its bound.
+// used entries while the cache is over its bound. A cache is shared by
+// the generations of a Proxy whose pool kept its identity (cacheshare.go);
+// everything but the entries and counters is immutable, so both may use it
+// at once.
 type memoryCache struct {
+	// identity is the pool's cacheIdentity.
+	identity string
+	// refs counts the pools holding the cache; 0 means released for good.
+	refs atomic.Int64
+
 	expiration time.Duration
 	maxEntry   int
 	maxTotal   int64
@@ -71,9 +79,11 @@ type cacheEntry struct {
 	prev, next *cacheEntry
 }
 
-// newMemoryCache compiles a validated spec.
-func newMemoryCache(spec *MemoryCacheSpec) *memoryCache {
+// newMemoryCache compiles a validated spec into an empty cache holding one
+// reference.
+func newMemoryCache(identity string, spec *MemoryCacheSpec) *memoryCache {
 	c := &memoryCache{
+		identity:   identity,
 		expiration: spec.Expiration.D(),
 		maxEntry:   int(spec.MaxEntryBytes),
 		maxTotal:   spec.MaxTotalBytes,
@@ -89,6 +99,7 @@ func newMemoryCache(spec *MemoryCacheSpec) *memoryCache {
 	for i := range c.shards {
 		c.shards[i].entries = map[string]*cacheEntry{}
 	}
+	c.refs.Store(1)
 	return c
 }
 

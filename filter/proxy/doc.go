@@ -48,7 +48,9 @@
 // change are taken over: they are shared with reference counting, and the
 // generation that closes last releases them. Health probes run in one
 // goroutine per pool; a shared server is probed by the newest generation
-// only.
+// only. A pool's memoryCache is taken over the same way, entries and their
+// expiries included, when the pool kept what its replies depend on (see
+// Response cache).
 //
 // # Resilience
 //
@@ -123,6 +125,21 @@
 // the cache. All entries together are bounded by maxTotalBytes (64 MiB by
 // default); storing past it evicts the least recently used. A hit answers
 // with the stored reply and an Age header, allocating nothing.
+//
+// The cache survives configuration updates that leave the pool unchanged,
+// so that reloading an unrelated edit does not send every cached request
+// to the upstreams at once. A new generation's pool takes over the cache
+// of the previous generation's pool with the same name (pools[i]) when its
+// memoryCache spec (expiration, maxEntryBytes, maxTotalBytes, codes and
+// methods, as sets), its servers (URL and whether the client's Host is
+// sent: keepHost, setUpstreamHost), its failureCodes and the Proxy's
+// maxRedirection and mtls are unchanged; any other change (load
+// balancing, timeouts, health checks, policies, filters, other pools,
+// buffering, compression, idle connections) keeps it. Otherwise the pool
+// starts with an empty cache. The entries keep their expiries and the
+// counters carry on. Both generations use the shared cache while the old
+// one drains; it is reference counted like the connection pools, and only
+// the last generation holding it empties it when it closes.
 //
 // # Sticky sessions and cookieHash
 //

@@ -149,12 +149,16 @@ func isTimeout(err error) bool {
 type builder struct {
 	gen uint64
 	cs  clientSettings
+	// maxRedirects is the Proxy's maxRedirection.
+	maxRedirects int
 
 	prevUp     map[string]*upstream
 	prevHealth map[string]*healthState
 	// prevHealthy holds the health of the previous generation's servers
 	// by URL, to seed new health states of a changed check.
 	prevHealthy map[string]bool
+	// prevCache holds the previous generation's caches by identity.
+	prevCache map[string]*memoryCache
 
 	ups     map[string]*upstream
 	healths map[string]*healthState
@@ -163,19 +167,24 @@ type builder struct {
 }
 
 // newBuilder prepares a builder; prev may be nil.
-func newBuilder(gen uint64, cs clientSettings, prev *Proxy) *builder {
+func newBuilder(gen uint64, cs clientSettings, maxRedirects int, prev *Proxy) *builder {
 	b := &builder{
-		gen:         gen,
-		cs:          cs,
-		prevUp:      map[string]*upstream{},
-		prevHealth:  map[string]*healthState{},
-		prevHealthy: map[string]bool{},
-		ups:         map[string]*upstream{},
-		healths:     map[string]*healthState{},
-		probed:      map[*healthState]bool{},
+		gen:          gen,
+		cs:           cs,
+		maxRedirects: maxRedirects,
+		prevUp:       map[string]*upstream{},
+		prevHealth:   map[string]*healthState{},
+		prevHealthy:  map[string]bool{},
+		prevCache:    map[string]*memoryCache{},
+		ups:          map[string]*upstream{},
+		healths:      map[string]*healthState{},
+		probed:       map[*healthState]bool{},
 	}
 	if prev != nil {
 		for _, pl := range prev.pools() {
+			if pl.cache != nil {
+				b.prevCache[pl.cache.identity] = pl.cache
+			}
 			for _, s := range pl.servers {
 				b.prevUp[s.up.key] = s.up
 				if s.health != nil {
@@ -258,7 +267,7 @@ func (b *builder) build(name string, spec *PoolSpec, proxyMaxBody int64) (*pool,
 		p.stickyMode = lb.StickySession.Mode
 	}
 	if spec.MemoryCache != nil {
-		p.cache = newMemoryCache(spec.MemoryCache)
+		p.cache = b.cache(name, spec, p.servers)
 	}
 	if check != nil && len(probed) > 0 {
 		p.checker = &healthChecker{gen: b.gen, check: check, states: probed}
@@ -303,6 +312,16 @@ func (b *builder) health(rawURL string, u *serverURL, check *healthCheck) *healt
 	return st
 }
 
+// cache returns the reply cache of a pool with one reference taken: the
+// previous generation's when the pool kept its cache identity, or new.
+func (b *builder) cache(name string, spec *PoolSpec, servers []*server) *memoryCache {
+	id := cacheIdentity(name, spec.MemoryCache, servers, spec.FailureCodes, b.maxRedirects, b.cs.tlsKey)
+	if c := b.prevCache[id]; c != nil && c.acquire() {
+		return c
+	}
+	return newMemoryCache(id, spec.MemoryCache)
+}
+
 // release drops the references the pool holds, once.
 func (p *pool) release() {
 	if !p.released.CompareAndSwap(false, true) {
@@ -313,5 +332,8 @@ func (p *pool) release() {
 		if s.health != nil {
 			s.health.release()
 		}
+	}
+	if p.cache != nil {
+		p.cache.release()
 	}
 }

@@ -95,8 +95,10 @@ func (p *Proxy) Init() error { return p.start(nil) }
 
 // Inherit builds the pools taking over the connection pools and health
 // state of previous for servers whose URL and settings are unchanged, and
-// takes over their health probes. previous keeps serving until it is
-// closed.
+// takes over their health probes. A pool whose name, memoryCache spec,
+// servers and the other settings its replies depend on are unchanged
+// takes over the previous pool's reply cache (cacheIdentity). previous
+// keeps serving until it is closed.
 func (p *Proxy) Inherit(previous filter.Filter) error {
 	prev, _ := previous.(*Proxy)
 	return p.start(prev)
@@ -129,7 +131,7 @@ func (p *Proxy) start(prev *Proxy) error {
 	if err != nil {
 		return err
 	}
-	b := newBuilder(p.gen, cs, prev)
+	b := newBuilder(p.gen, cs, p.spec.MaxRedirection, prev)
 	var built []*pool
 	fail := func(err error) error {
 		for _, pl := range built {
@@ -230,8 +232,8 @@ func (p *Proxy) Handle(ctx *filter.Context) string {
 }
 
 // Close stops the health checks and drops this generation's references to
-// connection pools and health states; whatever a successor took over stays
-// open until the successor closes too.
+// connection pools, health states and reply caches; whatever a successor
+// took over stays open, and filled, until the successor closes too.
 func (p *Proxy) Close() error {
 	if !p.closed.CompareAndSwap(false, true) {
 		return nil
