@@ -37,8 +37,15 @@ func (f *ipFilter) allows(ip netip.Addr, ok bool) bool {
 // decide on an address any client can choose: without trustedProxies the
 // client address comes from X-Forwarded-For or X-Real-IP whoever sent
 // them, as in Easegress.
+// An update that keeps the condition does not warn again (see Inherit).
 func (s *Server) warnForgeableClientIP() {
-	if s.snap.needIP && len(s.snap.trusted) == 0 {
+	if s.snap.forgeableClientIP() {
 		s.log.Warn("ipFilter trusts X-Forwarded-For and X-Real-IP from every client, so clients can pick the address it checks; list the proxies in front of this server in trustedProxies")
 	}
+}
+
+// forgeableClientIP reports whether some IP filter decides on forwarding
+// headers that any client may send (no trustedProxies).
+func (snap *snapshot) forgeableClientIP() bool {
+	return snap.needIP && len(snap.trusted) == 0
 }

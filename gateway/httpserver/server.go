@@ -169,7 +169,9 @@ func (s *Server) Inherit(previous supervisor.Object) error {
 	if !ok || prev == nil || prev == s {
 		return s.Init()
 	}
-	s.warnForgeableClientIP()
+	if !prev.snap.forgeableClientIP() {
+		s.warnForgeableClientIP()
+	}
 	if err := s.startInline(prev); err != nil {
 		return err
 	}
