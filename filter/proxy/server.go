@@ -69,6 +69,8 @@ func newUpstream(key string, u *serverURL, cs *clientSettings) *upstream {
 	}
 	if u.tls {
 		hc.TLSConfig = cs.tls
+	} else {
+		hc.DialTimeout = dialSendWait
 	}
 	up := &upstream{key: key, client: hc}
 	up.refs.Store(1)

@@ -69,9 +69,10 @@ func (e replyReadError) Unwrap() error { return e.err }
 func (t *transport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, resp *fasthttp.Response) (retry bool, err error) {
 	resp.StreamBody = false
 	timeout := req.GetTimeOut()
+	now := time.Now()
 	var deadline time.Time
 	if timeout > 0 {
-		deadline = time.Now().Add(timeout)
+		deadline = now.Add(timeout)
 	}
 	cc, err := hc.AcquireConn(timeout, req.ConnectionClose())
 	if err != nil {
@@ -80,9 +81,15 @@ func (t *transport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, re
 	conn := cc.Conn()
 	resp.ParseNetConn(conn)
 
-	if err = conn.SetWriteDeadline(deadline); err != nil {
+	if err = conn.SetDeadline(deadline); err != nil {
 		hc.CloseConn(cc)
 		return true, err
+	}
+	// On a sendWaitConn the request may be held back and sent by the
+	// first read of the reply (sendwait.go).
+	swc, _ := conn.(*sendWaitConn)
+	if swc != nil {
+		swc.holdIfRecent(now)
 	}
 	bw := hc.AcquireWriter(conn)
 	if req.IsBodyStream() {
@@ -92,6 +99,9 @@ func (t *transport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, re
 	}
 	if err == nil {
 		err = bw.Flush()
+	}
+	if swc != nil {
+		swc.stopHolding()
 	}
 	hc.ReleaseWriter(bw)
 	if err != nil {
@@ -103,10 +113,6 @@ func (t *transport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, re
 		return true, timeoutError(err)
 	}
 
-	if err = conn.SetReadDeadline(deadline); err != nil {
-		hc.CloseConn(cc)
-		return true, err
-	}
 	br := hc.AcquireReader(conn)
 	if err = readResponseHeader(resp, br); err != nil {
 		hc.ReleaseReader(br)

@@ -31,10 +31,14 @@ func endBodyDeadline(gc *gateConn) {
 }
 
 // Read reads from the connection; while a streamed body is read, each
-// read first moves the read deadline to the body timeout from now.
+// read first moves the read deadline to the body timeout from now. A held
+// reply is sent first (heldreply.go).
 func (c *gateConn) Read(p []byte) (int, error) {
 	if d := c.bodyTimeout.Load(); d > 0 {
 		_ = c.Conn.SetReadDeadline(time.Now().Add(time.Duration(d)))
+	}
+	if c.hr.holding {
+		return c.readHeld(p)
 	}
 	return c.Conn.Read(p)
 }

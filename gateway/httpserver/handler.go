@@ -81,6 +81,7 @@ func (rt *listenerRuntime) handle(ctx *fasthttp.RequestCtx) {
 	}
 	lingerOnClose(ctx)
 	endBodyDeadline(slid)
+	holdReply(ctx)
 	rt.end(st, ctx)
 	st.clear()
 	rt.states.Put(st)

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gatewright/gatewright/internal/sendwait"
 )
 
 // gateListener wraps the bound TCP listener. It caps concurrent
@@ -33,6 +35,9 @@ type gateListener struct {
 	closed    chan struct{}
 	closeOnce sync.Once
 	closeErr  error
+
+	// heldBufs pools the buffers of held replies (heldreply.go).
+	heldBufs sync.Pool
 }
 
 func newGateListener(inner net.Listener, log *slog.Logger) *gateListener {
@@ -131,7 +136,7 @@ func (l *gateListener) Accept() (net.Conn, error) {
 
 // track registers an accepted connection and wraps it in TLS if needed.
 func (l *gateListener) track(c net.Conn) net.Conn {
-	gc := &gateConn{Conn: c, l: l}
+	gc := &gateConn{Conn: c, l: l, ex: sendwait.New(c)}
 	l.mu.Lock()
 	l.conns[gc] = struct{}{}
 	l.mu.Unlock()
@@ -204,6 +209,11 @@ type gateConn struct {
 	// bodyTimeout, when > 0, is the read deadline each read gets while a
 	// streamed request body is read (see slideBodyDeadline).
 	bodyTimeout atomic.Int64
+	// ex sends held replies and waits for the next request in one poller
+	// step; nil when the socket gives no raw access.
+	ex *sendwait.Exchange
+	// hr is the held-reply state (heldreply.go).
+	hr heldReply
 }
 
 // Close closes the connection once and frees its slot. A connection marked
@@ -213,6 +223,7 @@ func (c *gateConn) Close() error {
 	if !c.closed.CompareAndSwap(false, true) {
 		return nil
 	}
+	c.flushHeld()
 	if c.linger.Load() {
 		if hc, ok := c.Conn.(interface{ CloseWrite() error }); ok && hc.CloseWrite() == nil {
 			go c.drainAndClose()

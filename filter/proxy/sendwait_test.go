@@ -1,0 +1,176 @@
+package proxy
+
+import (
+	"bufio"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+)
+
+// rawUpstream serves each accepted connection with serve on 127.0.0.1
+// and returns its URL.
+func rawUpstream(t *testing.T, serve func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				serve(c)
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String()
+}
+
+// answerOnce reads one request from c and answers 200 "ok", keeping the
+// connection open as far as HTTP is concerned.
+func answerOnce(c net.Conn) bool {
+	if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+		return false
+	}
+	_, err := c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+	return err == nil
+}
+
+// TestRequestIsHeldUntilTheReplyIsRead checks the sendWaitConn directly:
+// on a recently used connection, Write keeps the request and the Read
+// that wants the reply sends it.
+func TestRequestIsHeldUntilTheReplyIsRead(t *testing.T) {
+	arrived := make(chan time.Time, 4)
+	url := rawUpstream(t, func(c net.Conn) {
+		br := bufio.NewReader(c)
+		for {
+			if _, err := http.ReadRequest(br); err != nil {
+				return
+			}
+			arrived <- time.Now()
+			if _, err := c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")); err != nil {
+				return
+			}
+		}
+	})
+	conn, err := dialSendWait(url[len("http://"):], time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c, ok := conn.(*sendWaitConn)
+	if !ok {
+		t.Fatalf("dialSendWait returned %T, want *sendWaitConn", conn)
+	}
+	exchange := func(hold bool) (sentBeforeRead bool) {
+		c.holdIfRecent(time.Now())
+		if c.holding != hold {
+			t.Fatalf("holding = %v, want %v", c.holding, hold)
+		}
+		if _, err := c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+			t.Fatal(err)
+		}
+		c.stopHolding()
+		select {
+		case <-arrived:
+			sentBeforeRead = true
+		case <-time.After(100 * time.Millisecond):
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if !sentBeforeRead {
+			<-arrived
+		}
+		return sentBeforeRead
+	}
+	// A new connection sends at once; a recently used one holds.
+	if !exchange(false) {
+		t.Fatal("the first request on a connection was held")
+	}
+	if exchange(true) {
+		t.Fatal("the request on a recently used connection reached the upstream before the reply was read")
+	}
+	// A connection idle past holdWindow sends at once again.
+	c.lastUse = time.Now().Add(-2 * holdWindow)
+	if !exchange(false) {
+		t.Fatal("the request on a connection idle past holdWindow was held")
+	}
+}
+
+// TestHeldRequestSurvivesAnUpstreamThatClosed sends requests on
+// connections that the upstream closes after each reply without saying
+// so: the held request meets a reset, and the request is retried on a new
+// connection instead of waiting for the timeout.
+func TestHeldRequestSurvivesAnUpstreamThatClosed(t *testing.T) {
+	url := rawUpstream(t, func(c net.Conn) { answerOnce(c) })
+	p := startProxy(t, `{"pools": [`+poolDoc(`"timeout": "20s"`, url)+`]}`)
+	for i := range 5 {
+		start := time.Now()
+		r := call(t, p, "192.0.2.1", nil)
+		if r.result != "" || r.status != 200 || r.body != "ok" {
+			t.Fatalf("request %d: %+v, want 200 ok", i, r)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("request %d took %v: it waited for the timeout", i, d)
+		}
+		time.Sleep(20 * time.Millisecond) // the upstream's close arrives
+	}
+}
+
+// TestHeldRequestKeepsTheTimeout checks that a held request still ends at
+// the pool's timeout when the upstream never answers.
+func TestHeldRequestKeepsTheTimeout(t *testing.T) {
+	url := rawUpstream(t, func(c net.Conn) {
+		if !answerOnce(c) {
+			return
+		}
+		_, _ = c.Read(make([]byte, 4096)) // the second request: no answer
+		time.Sleep(5 * time.Second)
+	})
+	p := startProxy(t, `{"pools": [`+poolDoc(`"timeout": "300ms"`, url)+`]}`)
+	if r := call(t, p, "192.0.2.1", nil); r.status != 200 {
+		t.Fatalf("first request: %+v", r)
+	}
+	start := time.Now()
+	r := call(t, p, "192.0.2.1", nil)
+	if r.status == 200 {
+		t.Fatalf("second request answered: %+v", r)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("second request ended after %v, want about the 300ms timeout", d)
+	}
+}
+
+// TestSendWaitConnReportsTimeouts checks that a read deadline ends a held
+// exchange with an error that reports a timeout, as net.Conn does.
+func TestSendWaitConnReportsTimeouts(t *testing.T) {
+	url := rawUpstream(t, func(c net.Conn) { _, _ = c.Read(make([]byte, 4096)); time.Sleep(2 * time.Second) })
+	conn, err := dialSendWait(url[len("http://"):], time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c := conn.(*sendWaitConn)
+	c.lastUse = time.Now()
+	c.holdIfRecent(time.Now())
+	_ = c.SetDeadline(time.Now().Add(50 * time.Millisecond))
+	if _, err := c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	c.stopHolding()
+	_, err = c.Read(make([]byte, 64))
+	if !errors.Is(err, os.ErrDeadlineExceeded) || timeoutError(err).Error() == err.Error() {
+		t.Fatalf("err = %v, want a timeout", err)
+	}
+}

@@ -1,0 +1,168 @@
+package sendwait
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"testing"
+	"time"
+)
+
+// pair returns the two ends of a TCP connection on 127.0.0.1.
+func pair(t *testing.T) (client, server net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, _ := ln.Accept()
+		accepted <- c
+	}()
+	client, err = net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	server = <-accepted
+	if server == nil {
+		t.Fatal("accept failed")
+	}
+	t.Cleanup(func() { client.Close(); server.Close() })
+	return client, server
+}
+
+// echo answers every read on c with the same bytes, upper-cased if upper
+// (which allocates), after delay.
+func echo(c net.Conn, upper bool, delay time.Duration) {
+	buf := make([]byte, 4096)
+	for {
+		n, err := c.Read(buf)
+		if err != nil {
+			return
+		}
+		time.Sleep(delay)
+		out := buf[:n]
+		if upper {
+			out = bytes.ToUpper(out)
+		}
+		if _, err := c.Write(out); err != nil {
+			return
+		}
+	}
+}
+
+func TestSendThenReadGetsTheAnswer(t *testing.T) {
+	client, server := pair(t)
+	go echo(server, true, 20*time.Millisecond)
+	e := New(client)
+	if e == nil {
+		t.Fatal("a TCP connection gives raw access")
+	}
+	in := make([]byte, 64)
+	for i, word := range []string{"ping", "second", "third"} {
+		n, unsent, err := e.SendThenRead([]byte(word), in)
+		if err != nil || unsent != nil {
+			t.Fatalf("exchange %d: n=%d unsent=%q err=%v", i, n, unsent, err)
+		}
+		if got, want := string(in[:n]), string(bytes.ToUpper([]byte(word))); got != want {
+			t.Fatalf("exchange %d: read %q, want %q", i, got, want)
+		}
+	}
+}
+
+func TestSendThenReadHonoursTheReadDeadline(t *testing.T) {
+	client, server := pair(t)
+	go func() { _, _ = io.Copy(io.Discard, server) }() // reads, never answers
+	e := New(client)
+	if err := client.SetReadDeadline(time.Now().Add(50 * time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := e.SendThenRead([]byte("hello"), make([]byte, 8))
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("err = %v, want a deadline error", err)
+	}
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("err = %v does not report a timeout", err)
+	}
+}
+
+func TestSendThenReadReportsTheEnd(t *testing.T) {
+	client, server := pair(t)
+	go func() {
+		buf := make([]byte, 16)
+		_, _ = server.Read(buf)
+		server.Close()
+	}()
+	_, _, err := New(client).SendThenRead([]byte("bye"), make([]byte, 8))
+	if err != io.EOF {
+		t.Fatalf("err = %v, want io.EOF", err)
+	}
+}
+
+func TestSendThenReadReturnsWhatTheSocketDidNotTake(t *testing.T) {
+	client, _ := pair(t) // the server end never reads
+	out := make([]byte, 64<<20)
+	_, unsent, err := New(client).SendThenRead(out, make([]byte, 8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(unsent) == 0 || len(unsent) >= len(out) {
+		t.Fatalf("unsent = %d bytes of %d; the socket takes some but not 64 MiB", len(unsent), len(out))
+	}
+	if &unsent[len(unsent)-1] != &out[len(out)-1] {
+		t.Fatal("unsent is not the tail of out")
+	}
+}
+
+func TestReadTellsWhetherDataWasWaiting(t *testing.T) {
+	client, server := pair(t)
+	e := New(client)
+	in := make([]byte, 16)
+
+	if _, err := server.Write([]byte("early")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // let it reach the client's socket
+	n, early, err := e.Read(in)
+	if err != nil || string(in[:n]) != "early" || !early {
+		t.Fatalf("waiting data: n=%d %q early=%v err=%v", n, in[:n], early, err)
+	}
+
+	go func() {
+		time.Sleep(30 * time.Millisecond)
+		_, _ = server.Write([]byte("late"))
+	}()
+	n, early, err = e.Read(in)
+	if err != nil || string(in[:n]) != "late" || early {
+		t.Fatalf("data after a wait: n=%d %q early=%v err=%v", n, in[:n], early, err)
+	}
+}
+
+func TestNewNeedsARawSocket(t *testing.T) {
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	if New(a) != nil {
+		t.Fatal("a pipe has no socket; New should return nil")
+	}
+}
+
+func TestExchangeDoesNotAllocate(t *testing.T) {
+	client, server := pair(t)
+	go echo(server, false, 0)
+	e := New(client)
+	out, in := []byte("x"), make([]byte, 8)
+	allocs := testing.AllocsPerRun(200, func() {
+		if _, _, err := e.SendThenRead(out, in); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("SendThenRead allocates %.1f objects per call, want 0", allocs)
+	}
+}
