@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Side-by-side load test: the example gateway and nginx proxy the same
 # upstream on loopback with keep-alive upstream connections; wrk drives
-# each in turn and the script prints requests/s, p50 and p99 for both and
-# the gateway/nginx ratios, plus the CPU time each proxy spent per request
-# (its own processes only), which stays meaningful on a busy machine where
-# requests/s does not.
+# each in turn and the script prints requests/s, p50 and p99 for each,
+# plus the CPU time each proxy spent per request (its own processes only),
+# which stays meaningful on a busy machine where requests/s does not.
+#
+# Each proxy runs in two configurations:
+#   gateway      Go's default GOMAXPROCS (every core)
+#   gateway-1p   GOMAXPROCS=1
+#   nginx        worker_processes auto (a worker per core)
+#   nginx-1w     worker_processes 1
+# and the ratios compare like with like: defaults with defaults, one core
+# with one core. On a machine where wrk and the upstream share the cores
+# with the proxy, one scheduler thread (or one worker) is the faster
+# setting for both.
 #
 #   bash bench/proxy-vs-nginx.sh            # 15 s per run, 64 connections
 #   DURATION=30s CONNECTIONS=128 bash bench/proxy-vs-nginx.sh
+#   ONLY="gateway nginx" bash bench/proxy-vs-nginx.sh
 #
 # Installs nginx and wrk from Debian if missing. Sends traffic to 127.0.0.1
 # only and stops everything it started on exit.
@@ -18,8 +28,8 @@ DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-1}
 UPSTREAM_PORT=${UPSTREAM_PORT:-19100}
-GATEWAY_PORT=${GATEWAY_PORT:-19180}
-NGINX_PORT=${NGINX_PORT:-19181}
+BASE_PORT=${BASE_PORT:-19180}
+ONLY=${ONLY:-gateway gateway-1p nginx nginx-1w}
 OUT=bench/out
 mkdir -p "$OUT"
 
@@ -34,16 +44,14 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 pids=()
 cleanup() {
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  for f in "$OUT/nginx.pid" "$OUT/upstream.pid"; do
+  for f in "$OUT"/*.pid; do
     if [ -f "$f" ]; then kill "$(cat "$f" 2>/dev/null)" 2>/dev/null || true; fi
   done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
 
-# The upstream is an nginx instance of its own; a second nginx instance is
-# the proxy compared with the gateway. Both proxies reach the same upstream
-# over keep-alive connections.
+# The upstream is an nginx instance of its own.
 cat >"$OUT/upstream.conf" <<NGINX
 worker_processes 1;
 pid $PWD/$OUT/upstream.pid;
@@ -59,17 +67,22 @@ http {
   }
 }
 NGINX
-cat >"$OUT/nginx.conf" <<NGINX
-worker_processes auto;
-pid $PWD/$OUT/nginx.pid;
-error_log $PWD/$OUT/nginx-error.log warn;
+"$NGINX" -c "$PWD/$OUT/upstream.conf" -p "$PWD/$OUT" &
+pids+=($!)
+
+# start_nginx NAME PORT WORKERS: nginx proxying the upstream.
+start_nginx() {
+  cat >"$OUT/$1.conf" <<NGINX
+worker_processes $3;
+pid $PWD/$OUT/$1.pid;
+error_log $PWD/$OUT/$1-error.log warn;
 daemon off;
 events { worker_connections 4096; }
 http {
   access_log off;
   upstream backend { server 127.0.0.1:$UPSTREAM_PORT; keepalive 128; }
   server {
-    listen 127.0.0.1:$NGINX_PORT;
+    listen 127.0.0.1:$2;
     keepalive_requests 1000000;
     location / {
       proxy_pass http://backend;
@@ -80,19 +93,21 @@ http {
   }
 }
 NGINX
-"$NGINX" -c "$PWD/$OUT/upstream.conf" -p "$PWD/$OUT" &
-pids+=($!)
-"$NGINX" -c "$PWD/$OUT/nginx.conf" -p "$PWD/$OUT" &
-pids+=($!)
+  "$NGINX" -c "$PWD/$OUT/$1.conf" -p "$PWD/$OUT" &
+  pids+=($!)
+}
 
-cat >"$OUT/gateway.yaml" <<YAML
+# start_gateway NAME PORT GOMAXPROCS: the example gateway proxying the
+# upstream ("" GOMAXPROCS: Go's default).
+start_gateway() {
+  cat >"$OUT/$1.yaml" <<YAML
 kind: Node
 name: bench
-dataDir: $PWD/$OUT/data
+dataDir: $PWD/$OUT/$1-data
 ---
 kind: HTTPServer
 name: bench-server
-port: $GATEWAY_PORT
+port: $2
 address: 127.0.0.1
 rules:
 - paths:
@@ -108,20 +123,48 @@ filters:
   - servers:
     - url: http://127.0.0.1:$UPSTREAM_PORT
 YAML
-rm -rf "$OUT/data"
+  rm -rf "$OUT/$1-data"
+  if [ -n "$3" ]; then
+    GOMAXPROCS=$3 "$OUT/gateway" --config "$OUT/$1.yaml" --log-level warn --api-addr off 2>"$OUT/$1.log" &
+  else
+    env -u GOMAXPROCS "$OUT/gateway" --config "$OUT/$1.yaml" --log-level warn --api-addr off 2>"$OUT/$1.log" &
+  fi
+  pids+=($!)
+  echo $! >"$OUT/$1.pid"
+}
+
 go build -o "$OUT/gateway" ./examples/gateway
-"$OUT/gateway" --config "$OUT/gateway.yaml" --log-level warn --api-addr off 2>"$OUT/gateway.log" &
-gateway_pid=$!
-pids+=($gateway_pid)
+declare -A port
+i=0
+for name in gateway gateway-1p nginx nginx-1w; do port[$name]=$((BASE_PORT + i)); i=$((i + 1)); done
+for name in $ONLY; do
+  case $name in
+    gateway) start_gateway gateway "${port[gateway]}" "" ;;
+    gateway-1p) start_gateway gateway-1p "${port[gateway-1p]}" 1 ;;
+    nginx) start_nginx nginx "${port[nginx]}" auto ;;
+    nginx-1w) start_nginx nginx-1w "${port[nginx-1w]}" 1 ;;
+    *) echo "unknown proxy $name (gateway, gateway-1p, nginx, nginx-1w)" >&2; exit 2 ;;
+  esac
+done
 
 wait_for() {
   for _ in $(seq 1 100); do
     if curl -fs -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null; then return 0; fi
     sleep 0.1
   done
-  echo "nothing answers on port $1" >&2; cat "$OUT/gateway.log" >&2; exit 1
+  echo "nothing answers on port $1" >&2; cat "$OUT"/gateway*.log >&2; exit 1
 }
-wait_for "$UPSTREAM_PORT"; wait_for "$NGINX_PORT"; wait_for "$GATEWAY_PORT"
+wait_for "$UPSTREAM_PORT"
+for name in $ONLY; do wait_for "${port[$name]}"; done
+
+# proxy_pids NAME: the processes of a proxy (an nginx master's workers
+# included).
+proxy_pids() {
+  local main
+  main=$(cat "$OUT/$1.pid")
+  echo "$main"
+  pgrep -P "$main" || true
+}
 
 # cpu_ticks PID...: user+system clock ticks used so far by the processes
 # and their threads.
@@ -133,22 +176,23 @@ cpu_ticks() {
   echo "$total"
 }
 
-run() { # name port pid...
-  local name=$1 port=$2; shift 2
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "http://127.0.0.1:$port/" >/dev/null # warm-up
+declare -A rps p50 p99 cpu
+run() { # name
+  local name=$1 p=${port[$1]} pids_of
+  mapfile -t pids_of < <(proxy_pids "$name")
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "http://127.0.0.1:$p/" >/dev/null # warm-up
   local before after
-  before=$(cpu_ticks "$@")
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$port/" >"$OUT/$name.wrk"
-  after=$(cpu_ticks "$@")
-  local rps p50 p99 errors requests cpu_us
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/$name.wrk")
-  p50=$(awk '$1=="50%" {print $2}' "$OUT/$name.wrk")
-  p99=$(awk '$1=="99%" {print $2}' "$OUT/$name.wrk")
+  before=$(cpu_ticks "${pids_of[@]}")
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$p/" >"$OUT/$name.wrk"
+  after=$(cpu_ticks "${pids_of[@]}")
+  local requests errors
+  rps[$name]=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/$name.wrk")
+  p50[$name]=$(awk '$1=="50%" {print $2}' "$OUT/$name.wrk")
+  p99[$name]=$(awk '$1=="99%" {print $2}' "$OUT/$name.wrk")
   requests=$(awk '/requests in/ {print $1}' "$OUT/$name.wrk")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$OUT/$name.wrk")
-  cpu_us=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
-  printf '%-8s %12s req/s   p50 %-9s p99 %-9s CPU %6s us/req %s\n' "$name" "$rps" "$p50" "$p99" "$cpu_us" "$errors"
-  eval "${name}_rps=$rps; ${name}_p50=$p50; ${name}_p99=$p99; ${name}_cpu=$cpu_us"
+  cpu[$name]=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+  printf '%-11s %12s req/s   p50 %-9s p99 %-9s CPU %6s us/req %s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "${cpu[$name]}" "$errors"
 }
 
 to_us() { # wrk latency (e.g. 1.23ms, 850.00us, 1.01s) to microseconds
@@ -158,12 +202,16 @@ to_us() { # wrk latency (e.g. 1.23ms, 850.00us, 1.01s) to microseconds
   }'
 }
 
+ratio() { # a b
+  [ -n "${rps[$1]:-}" ] && [ -n "${rps[$2]:-}" ] || return 0
+  awk -v a="$1" -v b="$2" -v g="${rps[$1]}" -v n="${rps[$2]}" -v gp="$(to_us "${p99[$1]}")" -v np="$(to_us "${p99[$2]}")" \
+      -v g5="$(to_us "${p50[$1]}")" -v n5="$(to_us "${p50[$2]}")" -v gc="${cpu[$1]}" -v nc="${cpu[$2]}" 'BEGIN {
+    printf "ratio %s/%s: requests/s %.2f   p50 %.2f   p99 %.2f   CPU/request %.2f\n", a, b, g / n, g5 / n5, gp / np, gc / nc
+  }'
+}
+
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, upstream keep-alive, $(nproc) cores"
-nginx_pids=("$(cat "$OUT/nginx.pid")")
-mapfile -t -O 1 nginx_pids < <(pgrep -P "${nginx_pids[0]}")
-run gateway "$GATEWAY_PORT" "$gateway_pid"
-run nginx "$NGINX_PORT" "${nginx_pids[@]}"
-awk -v g="$gateway_rps" -v n="$nginx_rps" -v gp="$(to_us "$gateway_p99")" -v np="$(to_us "$nginx_p99")" \
-    -v g5="$(to_us "$gateway_p50")" -v n5="$(to_us "$nginx_p50")" -v gc="$gateway_cpu" -v nc="$nginx_cpu" 'BEGIN {
-  printf "ratio gateway/nginx: requests/s %.2f   p50 %.2f   p99 %.2f   CPU/request %.2f\n", g / n, g5 / n5, gp / np, gc / nc
-}'
+for name in $ONLY; do run "$name"; done
+ratio gateway nginx
+ratio gateway-1p nginx-1w
+ratio gateway-1p nginx
