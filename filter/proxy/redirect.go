@@ -101,8 +101,9 @@ func clientHost(req *httpprot.Request, first *server) []byte {
 // rewrites the hop request for it and returns its server. It is not
 // followed (nil) when resp has no Location or sets a cookie (the client
 // must get it), when a 307 or 308 would have to resend a streamed body,
-// when the Location is not a server of the pool, or when the request it
-// asks for was already sent in this try (a loop).
+// when the Location is not a server of the pool or is one its health check
+// marked down, or when the request it asks for was already sent in this
+// try (a loop).
 func (c *redirectChain) next(resp *fasthttp.Response) *server {
 	loc := resp.Header.Peek(fasthttp.HeaderLocation)
 	if len(loc) == 0 || setsCookie(&resp.Header) {
@@ -118,7 +119,7 @@ func (c *redirectChain) next(resp *fasthttp.Response) *server {
 		return nil
 	}
 	srv := c.pool.serverAt(target, c.cur)
-	if srv == nil {
+	if srv == nil || !srv.healthy() {
 		return nil
 	}
 	method := string(c.hop.Header.Method())

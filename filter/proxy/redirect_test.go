@@ -233,6 +233,27 @@ func TestRedirectToAnotherServerOfThePool(t *testing.T) {
 	}
 }
 
+// TestRedirectToAServerMarkedDownIsReturned: a redirect to a server of
+// the pool that its health check marked down goes to the client
+// unfollowed, as one to a host outside the pool does.
+func TestRedirectToAServerMarkedDownIsReturned(t *testing.T) {
+	routesA, routesB := map[string]redirectTo{}, map[string]redirectTo{}
+	a, b := startRedirectUpstream(t, routesA), startRedirectUpstream(t, routesB)
+	routesA["/start"] = redirectTo{code: 307, loc: b.url + "/there"}
+	routesB["/health"] = redirectTo{code: 503}
+	p := redirectProxy(t, 2, `"healthCheck":{"interval":"20ms","timeout":"1s","uri":"/health","fails":1,"passes":1}`, a.url, b.url)
+	waitFor(t, "b marked down", 5*time.Second, func() bool { return !serverHealthy(p, b.url) })
+	r := call(t, p, "10.0.0.1", request("GET", "/start"))
+	if r.status != 307 || string(r.header.Peek(fasthttp.HeaderLocation)) != b.url+"/there" {
+		t.Fatalf("got %d Location %q, want the 307 to %s/there", r.status, r.header.Peek(fasthttp.HeaderLocation), b.url)
+	}
+	for _, seen := range b.requests() {
+		if seen != "GET /health" {
+			t.Fatalf("the server marked down was sent %q", seen)
+		}
+	}
+}
+
 func TestRedirectToAnotherHostIsReturned(t *testing.T) {
 	routes := map[string]redirectTo{}
 	up := startRedirectUpstream(t, routes)
