@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gatewright/gatewright/internal/logevery"
 	"github.com/valyala/fasthttp"
 )
 
@@ -24,6 +25,8 @@ type remote struct {
 	bufs    sync.Pool // *bytes.Buffer
 
 	calls, failures, responseAlready atomic.Uint64
+	// warnings keeps failures from flooding the log during an outage.
+	warnings *logevery.Limiter
 }
 
 // newRemote returns the connection for a checked spec.
@@ -52,7 +55,7 @@ func newRemote(s *Spec) (*remote, error) {
 		DialDualStack:          true,
 		DisablePathNormalizing: true,
 	}
-	return &remote{url: s.URL, timeout: s.timeout(), client: hc}, nil
+	return &remote{url: s.URL, timeout: s.timeout(), client: hc, warnings: logevery.New(failureLogEvery)}, nil
 }
 
 // buffer takes a reset buffer from the pool.

@@ -3,6 +3,7 @@ package remotefilter
 import (
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/valyala/fasthttp"
@@ -10,6 +11,10 @@ import (
 
 // KindName is the RemoteFilter filter's kind name.
 const KindName = "RemoteFilter"
+
+// failureLogEvery is the shortest time between two warnings about failed
+// calls of one filter's service.
+const failureLogEvery = time.Second
 
 // Results of the RemoteFilter filter.
 const (
@@ -165,10 +170,14 @@ func (f *RemoteFilter) responseAlready(ctx *filter.Context) string {
 	return ResultResponseAlready
 }
 
-// fail logs and tags the reason, answers 503 and returns ResultFailed.
+// fail tags the reason, answers 503 and returns ResultFailed. It logs the
+// failure unless another was logged within failureLogEvery (those in
+// between are counted in the next warning).
 func (f *RemoteFilter) fail(ctx *filter.Context, err error) string {
 	f.remote.failures.Add(1)
-	f.Log().Warn("remote filter failed", "error", err)
+	if logIt, suppressed := f.remote.warnings.Allow(time.Now()); logIt {
+		f.Log().Warn("remote filter failed", "url", f.remote.url, "error", err, "suppressedSinceLast", suppressed)
+	}
 	ctx.AddTag("remoteFilterErr: " + err.Error())
 	ctx.NewResponse().SetStatusCode(fasthttp.StatusServiceUnavailable)
 	return ResultFailed

@@ -3,9 +3,11 @@ package remotefilter
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -365,4 +367,56 @@ func TestInheritKeepsClient(t *testing.T) {
 	}
 	_ = same.Close()
 	_ = changed.Close()
+}
+
+// lockedBuffer is a bytes.Buffer safe for a logger and a test to share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestFailuresAreLoggedOncePerInterval: during an outage the filter logs
+// one warning per failureLogEvery, and the next one counts those held back.
+func TestFailuresAreLoggedOncePerInterval(t *testing.T) {
+	body, err := filtertest.Decode(Kind, `{"url": "http://`+closedAddr(t)+`/hook", "timeout": "2s"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedBuffer
+	f := Kind.New(&filter.Spec{Name: "f", Kind: Kind, Pipeline: "test", Body: body,
+		Env: &filter.Env{Logger: slog.New(slog.NewTextHandler(&logs, nil))}})
+	if err := f.Init(); err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fail := func(n int) {
+		for range n {
+			ctx := filtertest.Detached(newRequest())
+			if r := f.Handle(ctx); r != ResultFailed {
+				t.Fatalf("result %q, want failed", r)
+			}
+			ctx.Finish()
+		}
+	}
+	fail(20)
+	if n := strings.Count(logs.String(), "remote filter failed"); n != 1 {
+		t.Fatalf("20 failures logged %d warnings, want 1:\n%s", n, logs.String())
+	}
+	time.Sleep(failureLogEvery + 100*time.Millisecond)
+	fail(1)
+	if n := strings.Count(logs.String(), "remote filter failed"); n != 2 || !strings.Contains(logs.String(), "suppressedSinceLast=19") {
+		t.Fatalf("after the interval: %d warnings, want 2, the second counting 19 held back:\n%s", n, logs.String())
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gatewright/gatewright/internal/logevery"
 	"github.com/go-ldap/ldap/v3"
 )
 
@@ -40,10 +41,10 @@ type ldapAuth struct {
 
 	binds, refused, failed atomic.Uint64
 
-	mu         sync.Mutex // guards the fields below
-	lastErr    error
-	lastLog    time.Time
-	suppressed int
+	warnings *logevery.Limiter
+
+	mu      sync.Mutex // guards lastErr
+	lastErr error
 }
 
 func newLDAPAuth(s *LDAPSpec, log *slog.Logger) (*ldapAuth, error) {
@@ -68,6 +69,7 @@ func newLDAPAuth(s *LDAPSpec, log *slog.Logger) (*ldapAuth, error) {
 		clearText: s.clearText(),
 		timeout:   s.timeout(),
 		log:       log,
+		warnings:  logevery.New(ldapLogEvery),
 		cache:     cache,
 		slots:     make(chan struct{}, n),
 		pool: &ldapPool{max: n, dialer: ldapDialer{
@@ -178,18 +180,10 @@ func resultCode(err error) (uint16, bool) {
 // most one warning per ldapLogEvery) and returns the request's error.
 func (a *ldapAuth) serverError(err error) error {
 	a.failed.Add(1)
-	now := time.Now()
 	a.mu.Lock()
 	a.lastErr = err
-	logIt := now.Sub(a.lastLog) >= ldapLogEvery
-	suppressed := a.suppressed
-	if logIt {
-		a.lastLog, a.suppressed = now, 0
-	} else {
-		a.suppressed++
-	}
 	a.mu.Unlock()
-	if logIt {
+	if logIt, suppressed := a.warnings.Allow(time.Now()); logIt {
 		a.log.Warn("basicAuth: LDAP verification failed; the request is refused", "server", a.server, "reason", err, "suppressedSinceLast", suppressed)
 	}
 	return fmt.Errorf("LDAP server unavailable: %w", err)
