@@ -33,10 +33,12 @@ type snapshot struct {
 	trusted netaddr.List
 	needIP  bool // some IP filter exists: parse the client IP
 	router  router
-	cache   *routeCache  // nil: cacheSize 0 (or validating)
-	maxCaps int          // most values a RadixTree pattern captures
-	tls     *tlsMaterial // nil unless https
-	routes  int
+	// routerKind is Ordered or RadixTree (for the status).
+	routerKind string
+	cache      *routeCache  // nil: cacheSize 0 (or validating)
+	maxCaps    int          // most values a RadixTree pattern captures
+	tls        *tlsMaterial // nil unless https
+	routes     int
 	// globalFilter refers to the GlobalFilter run around every pipeline;
 	// nil when none is named (or while validating).
 	globalFilter *supervisor.Ref
@@ -106,6 +108,10 @@ func compile(s *Spec, refs supervisor.RefLookup) (*snapshot, error) {
 		trusted:          netaddr.ParseList(s.TrustedProxies, "trustedProxies", &errs),
 	}
 	snap.needIP = snap.ipFilter != nil
+	snap.routerKind = RouterOrdered
+	if radix {
+		snap.routerKind = RouterRadixTree
+	}
 	serverLimit := effectiveLimit(s.ClientMaxBodySize)
 
 	snap.router.rules = make([]rule, 0, len(s.Rules))

@@ -331,7 +331,7 @@ func TestRadixStatusCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := obj.Status().(Status); st.Rules != 1 || st.Routes != len(radixPriorityPaths) {
+	if st := obj.Status().(Status); st.Rules != 1 || st.Routes != len(radixPriorityPaths) || st.RouterKind != RouterRadixTree {
 		t.Fatalf("status %+v", st)
 	}
 }

@@ -46,6 +46,22 @@ type routeCacheEntry struct {
 	caps    []paramSpan
 }
 
+// RouteCacheStatus describes the route-decision cache of a server.
+type RouteCacheStatus struct {
+	// Size is the most decisions the cache holds.
+	Size int `json:"size"`
+	// Entries is the number of decisions it holds now.
+	Entries int `json:"entries"`
+}
+
+// status counts the cache's entries; nil for no cache.
+func (c *routeCache) status() *RouteCacheStatus {
+	if c == nil {
+		return nil
+	}
+	return &RouteCacheStatus{Size: len(c.slots), Entries: c.len()}
+}
+
 // newRouteCache returns a cache of size entries (capped), or nil for 0.
 func newRouteCache(size uint32) *routeCache {
 	if size == 0 {

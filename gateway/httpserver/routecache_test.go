@@ -251,8 +251,8 @@ func TestRouteCacheIsDiscardedOnUpdate(t *testing.T) {
 			t.Fatalf("before the update: %+v", r)
 		}
 	}
-	if s1.snap.cache.len() != 1 {
-		t.Fatalf("%d cached decisions, want 1", s1.snap.cache.len())
+	if st := s1.Status().(Status); st.RouterKind != RouterRadixTree || st.RouteCache == nil || *st.RouteCache != (RouteCacheStatus{Size: 100, Entries: 1}) {
+		t.Fatalf("status: router %q, cache %+v; want RadixTree and 1 of 100 entries", st.RouterKind, st.RouteCache)
 	}
 	s2 := h.newServerObject(serverDoc("edge", port, "cacheSize: 100\nrouterKind: RadixTree\nrules: [{paths: [{path: '/x/{id}', rewriteTarget: '/y/{id}', backend: b}]}]\n"))
 	if err := s2.Inherit(s1); err != nil {
@@ -274,6 +274,9 @@ func TestRouteCacheIsDiscardedOnUpdate(t *testing.T) {
 	}
 	if r := do(t, c, "GET", url, nil, nil); r.status != 200 || !strings.HasPrefix(r.body, "pipeline=a ") || s3.snap.cache != nil {
 		t.Fatalf("cache off: %+v", r)
+	}
+	if st := s3.Status().(Status); st.RouteCache != nil {
+		t.Fatalf("status shows a cache that is off: %+v", st.RouteCache)
 	}
 }
 

@@ -253,6 +253,11 @@ type Status struct {
 	Rules int `json:"rules"`
 	// Routes counts the paths of all rules.
 	Routes int `json:"routes"`
+	// RouterKind is Ordered or RadixTree.
+	RouterKind string `json:"routerKind"`
+	// RouteCache describes the route-decision cache; absent when
+	// cacheSize is 0.
+	RouteCache *RouteCacheStatus `json:"routeCache,omitempty"`
 	// Certificates describes the loaded certificates.
 	Certificates []CertificateStatus `json:"certificates,omitempty"`
 	// BackendPools lists the inline pools of the paths with a
@@ -263,10 +268,12 @@ type Status struct {
 // Status returns the server's status.
 func (s *Server) Status() any {
 	st := Status{
-		Address: s.addr,
-		HTTPS:   s.snap.https,
-		Rules:   len(s.snap.router.rules),
-		Routes:  s.snap.routes,
+		Address:    s.addr,
+		HTTPS:      s.snap.https,
+		Rules:      len(s.snap.router.rules),
+		Routes:     s.snap.routes,
+		RouterKind: s.snap.routerKind,
+		RouteCache: s.snap.cache.status(),
 		// The snapshot's pools: started or not, their status is their
 		// configuration at least.
 		BackendPools: inlineStatus(s.snap.inline),
