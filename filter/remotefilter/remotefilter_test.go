@@ -7,12 +7,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/filter/internal/filtertest"
+	"github.com/gatewright/gatewright/internal/testkit"
 	"github.com/valyala/fasthttp"
 )
 
@@ -369,24 +369,6 @@ func TestInheritKeepsClient(t *testing.T) {
 	_ = changed.Close()
 }
 
-// lockedBuffer is a bytes.Buffer safe for a logger and a test to share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestFailuresAreLoggedOncePerInterval: during an outage the filter logs
 // one warning per failureLogEvery, and the next one counts those held back.
 func TestFailuresAreLoggedOncePerInterval(t *testing.T) {
@@ -394,7 +376,7 @@ func TestFailuresAreLoggedOncePerInterval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs lockedBuffer
+	var logs testkit.SyncBuffer
 	f := Kind.New(&filter.Spec{Name: "f", Kind: Kind, Pipeline: "test", Body: body,
 		Env: &filter.Env{Logger: slog.New(slog.NewTextHandler(&logs, nil))}})
 	if err := f.Init(); err != nil {

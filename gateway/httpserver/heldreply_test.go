@@ -33,19 +33,28 @@ func readReplies(t *testing.T, br *bufio.Reader, n int) []string {
 
 func get(path string) string { return "GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n" }
 
+// heldServer starts a server with fields over a pipeline "p" whose Echo
+// filter has echoField ("" for none), and connects to it; the reads of
+// the connection are bounded by readFor.
+func heldServer(t *testing.T, echoField, fields string, readFor time.Duration) (*harness, net.Conn, *bufio.Reader) {
+	t.Helper()
+	h := newHarness(t)
+	h.pipeline("p", echoField)
+	port := freePort(t)
+	h.server(serverDoc("edge", port, fields+"rules: [{paths: [{backend: p}]}]\n"))
+	conn := dialServer(t, port)
+	_ = conn.SetReadDeadline(time.Now().Add(readFor))
+	return h, conn, bufio.NewReader(conn)
+}
+
 // TestPipelinedRequestsAreAnswered sends requests back to back in one
 // write: every reply comes, in order.
 func TestPipelinedRequestsAreAnswered(t *testing.T) {
-	h := newHarness(t)
-	h.pipeline("p", "")
-	port := freePort(t)
-	h.server(serverDoc("edge", port, "keepAliveTimeout: 30s\nrules: [{paths: [{backend: p}]}]\n"))
-	conn := dialServer(t, port)
+	_, conn, br := heldServer(t, "", "keepAliveTimeout: 30s\n", 5*time.Second)
 	if _, err := conn.Write([]byte(get("/1") + get("/2") + get("/3"))); err != nil {
 		t.Fatal(err)
 	}
-	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	bodies := readReplies(t, bufio.NewReader(conn), 3)
+	bodies := readReplies(t, br, 3)
 	for i, b := range bodies {
 		if want := "uri=/" + string(rune('1'+i)); !strings.Contains(b, want) {
 			t.Fatalf("reply %d is %q, want %s", i+1, b, want)
@@ -58,12 +67,7 @@ func TestPipelinedRequestsAreAnswered(t *testing.T) {
 // case a held reply could miss. The request is answered within the guard,
 // not left to the keep-alive timeout, and the connection goes on working.
 func TestRequestSentDuringAReplyIsNotStranded(t *testing.T) {
-	h := newHarness(t)
-	h.pipeline("p", "mode: block")
-	port := freePort(t)
-	h.server(serverDoc("edge", port, "keepAliveTimeout: 30s\nrules: [{paths: [{backend: p}]}]\n"))
-	conn := dialServer(t, port)
-	br := bufio.NewReader(conn)
+	h, conn, br := heldServer(t, "mode: block", "keepAliveTimeout: 30s\n", time.Minute)
 	for round := range 3 {
 		if _, err := conn.Write([]byte(get("/first"))); err != nil {
 			t.Fatal(err)
@@ -98,13 +102,7 @@ func waitEntered(t *testing.T, g *gate, which string) {
 // TestIdleConnectionKeepsItsKeepAliveTimeout: the guard of a held reply
 // does not cut the keep-alive timeout short, nor stretch it.
 func TestIdleConnectionKeepsItsKeepAliveTimeout(t *testing.T) {
-	h := newHarness(t)
-	h.pipeline("p", "")
-	port := freePort(t)
-	h.server(serverDoc("edge", port, "keepAliveTimeout: 800ms\nrules: [{paths: [{backend: p}]}]\n"))
-	conn := dialServer(t, port)
-	br := bufio.NewReader(conn)
-	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, conn, br := heldServer(t, "", "keepAliveTimeout: 800ms\n", 10*time.Second)
 	for i := range 2 {
 		if _, err := conn.Write([]byte(get("/"))); err != nil {
 			t.Fatal(err)
@@ -126,14 +124,8 @@ func TestIdleConnectionKeepsItsKeepAliveTimeout(t *testing.T) {
 // TestLargeRepliesAreNotHeld sends replies larger than a held reply may
 // be on one connection: each arrives whole.
 func TestLargeRepliesAreNotHeld(t *testing.T) {
-	h := newHarness(t)
 	body := strings.Repeat("x", 3*maxHeldReply)
-	h.pipeline("p", "body: "+body)
-	port := freePort(t)
-	h.server(serverDoc("edge", port, "rules: [{paths: [{backend: p}]}]\n"))
-	conn := dialServer(t, port)
-	br := bufio.NewReader(conn)
-	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, conn, br := heldServer(t, "body: "+body, "", 5*time.Second)
 	for i := range 3 {
 		if _, err := conn.Write([]byte(get("/"))); err != nil {
 			t.Fatal(err)
