@@ -19,20 +19,21 @@ func TestIdleCapDoesNotLimitBusyConnections(t *testing.T) {
 	// gate lets held requests go; buffered so that the test never blocks
 	// on it, and closed at the end so that no handler outlives the test.
 	gate := make(chan struct{}, concurrent+1)
-	up := startUpstream(t, func(ctx *fasthttp.RequestCtx) {
+	up := startConfiguredUpstream(t, func(ctx *fasthttp.RequestCtx) {
 		inFlight.Add(1)
 		<-gate
 		ctx.SetBodyString("ok")
+	}, func(srv *fasthttp.Server) {
+		srv.ConnState = func(_ net.Conn, s fasthttp.ConnState) {
+			switch s {
+			case fasthttp.StateNew:
+				open.Add(1)
+			case fasthttp.StateClosed:
+				open.Add(-1)
+			}
+		}
 	})
 	t.Cleanup(func() { close(gate) })
-	up.srv.ConnState = func(_ net.Conn, s fasthttp.ConnState) {
-		switch s {
-		case fasthttp.StateNew:
-			open.Add(1)
-		case fasthttp.StateClosed:
-			open.Add(-1)
-		}
-	}
 	p := startProxy(t, `{"maxIdleConnsPerHost": 2, "pools": [`+poolDoc("", up.url)+`]}`)
 
 	replies := make(chan reply, concurrent)

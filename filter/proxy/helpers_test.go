@@ -30,6 +30,13 @@ type testUpstream struct {
 // the upstream's address as body).
 func startUpstream(t testing.TB, handler fasthttp.RequestHandler) *testUpstream {
 	t.Helper()
+	return startConfiguredUpstream(t, handler, nil)
+}
+
+// startConfiguredUpstream is startUpstream with configure (nil: none)
+// adjusting the server before it serves.
+func startConfiguredUpstream(t testing.TB, handler fasthttp.RequestHandler, configure func(*fasthttp.Server)) *testUpstream {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +61,9 @@ func startUpstream(t testing.TB, handler fasthttp.RequestHandler) *testUpstream 
 			ctx.SetBodyString(u.addr)
 		},
 		ReadTimeout: 10 * time.Second,
+	}
+	if configure != nil {
+		configure(u.srv)
 	}
 	go func() { _ = u.srv.Serve(ln) }()
 	t.Cleanup(func() { _ = u.srv.Shutdown() })
