@@ -22,6 +22,7 @@ import (
 	"net"
 	"os"
 	"syscall"
+	"unsafe"
 )
 
 // Exchange sends and reads on one connection. It is used by one goroutine
@@ -75,7 +76,9 @@ func New(conn net.Conn) *Exchange {
 }
 
 // SendThenRead writes out, waits until the socket is readable and reads
-// into in. When the socket does not take all of out at once, it returns
+// into in. Both should be a few KiB at most: the system calls run
+// without the scheduler's bookkeeping (see rawWrite), so the copy they
+// make holds up the other goroutines of the processor while it runs. When the socket does not take all of out at once, it returns
 // the part not sent as unsent, having read nothing: the caller sends it
 // with a blocking Write and reads normally. Errors are those of net.Conn
 // (a deadline that passes gives an error matching os.ErrDeadlineExceeded;
@@ -118,7 +121,7 @@ func (e *Exchange) run(in []byte) (int, error) {
 func (e *Exchange) advance(fd uintptr) bool {
 	switch e.phase {
 	case phaseSend:
-		n, err := ignoringEINTR(func() (int, error) { return syscall.Write(int(fd), e.out[e.sent:]) })
+		n, err := ignoringEINTR(func() (int, error) { return rawWrite(fd, e.out[e.sent:]) })
 		if n > 0 {
 			e.sent += n
 		}
@@ -136,7 +139,7 @@ func (e *Exchange) advance(fd uintptr) bool {
 		e.early = true
 		e.phase = phaseWait
 	}
-	n, err := ignoringEINTR(func() (int, error) { return syscall.Read(int(fd), e.in) })
+	n, err := ignoringEINTR(func() (int, error) { return rawRead(fd, e.in) })
 	switch {
 	case err == syscall.EAGAIN:
 		e.early = false
@@ -149,6 +152,33 @@ func (e *Exchange) advance(fd uintptr) bool {
 		e.n = n
 	}
 	return true
+}
+
+// rawWrite is write(2) without the runtime's system-call bookkeeping
+// (entersyscall and exitsyscall). The socket is non-blocking and callers
+// pass bounded buffers, so the call returns within microseconds, and
+// the scheduler need not treat the processor as given up while it runs.
+// With GOMAXPROCS above 1 that bookkeeping is what lets the runtime's
+// monitor thread hand a processor in a system call to another thread,
+// and that hand-off, thread wake-ups included, cost more than the
+// system call saved (bench/proxy-vs-nginx.sh; README, Benchmarks).
+// p is not empty.
+func rawWrite(fd uintptr, p []byte) (int, error) {
+	n, _, errno := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
+}
+
+// rawRead is read(2) without the runtime's system-call bookkeeping (see
+// rawWrite). p is not empty.
+func rawRead(fd uintptr, p []byte) (int, error) {
+	n, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
 }
 
 // ignoringEINTR repeats a system call interrupted by a signal.
