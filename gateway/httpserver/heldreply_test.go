@@ -173,3 +173,33 @@ func TestCloseSendsTheHeldReply(t *testing.T) {
 		t.Fatalf("after Close the client read %q, %v; want the held reply, then the end", got, err)
 	}
 }
+
+// TestClientResetWhileAReplyIsHeld: clients that reset their connection
+// right after a request (the reply, held or not, meets a reset or a
+// broken pipe) do not disturb the server.
+func TestClientResetWhileAReplyIsHeld(t *testing.T) {
+	_, conn, br := heldServer(t, "", "", 5*time.Second)
+	port := conn.RemoteAddr().(*net.TCPAddr).Port
+	for i := range 20 {
+		c := dialServer(t, port)
+		// Two requests: the first reply comes back, the second is
+		// answered onto a connection that is gone.
+		if _, err := c.Write([]byte(get("/1"))); err != nil {
+			t.Fatal(err)
+		}
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		readReplies(t, bufio.NewReader(c), 1)
+		if _, err := c.Write([]byte(get("/2"))); err != nil {
+			t.Fatal(err)
+		}
+		_ = c.(*net.TCPConn).SetLinger(0)
+		_ = c.Close()
+		// The long-lived connection keeps being served.
+		if _, err := conn.Write([]byte(get("/alive"))); err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+		if b := readReplies(t, br, 1)[0]; !strings.Contains(b, "/alive") {
+			t.Fatalf("round %d: reply %q", i, b)
+		}
+	}
+}
