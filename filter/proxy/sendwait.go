@@ -102,12 +102,5 @@ func (c *sendWaitConn) Read(p []byte) (int, error) {
 	c.holding = false
 	held := c.held
 	c.held = c.held[:0]
-	n, unsent, err := c.ex.SendThenRead(held, p)
-	if unsent == nil {
-		return n, err
-	}
-	if _, err := c.Conn.Write(unsent); err != nil {
-		return 0, err
-	}
-	return c.Conn.Read(p)
+	return c.ex.SendThenRead(held, p)
 }

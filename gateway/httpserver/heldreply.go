@@ -131,15 +131,7 @@ func (c *gateConn) readHeld(p []byte) (int, error) {
 	if held == nil || len(p) == 0 {
 		return c.Conn.Read(p)
 	}
-	n, unsent, err := c.ex.SendThenRead(*held, p)
-	if unsent != nil {
-		_, err = c.Conn.Write(unsent)
-		c.l.putHeldBuf(held)
-		if err != nil {
-			return 0, err
-		}
-		return c.Conn.Read(p)
-	}
+	n, err := c.ex.SendThenRead(*held, p)
 	c.l.putHeldBuf(held)
 	if err != nil && c.hr.guarded && errors.Is(err, os.ErrDeadlineExceeded) {
 		return c.readAfterGuard(p)

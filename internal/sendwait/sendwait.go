@@ -50,8 +50,8 @@ type phase uint8
 const (
 	// phaseSend: out is still to be written; then wait.
 	phaseSend phase = iota
-	// phaseShort: the socket took only part of out; the call ends and the
-	// caller sends the rest.
+	// phaseShort: the socket took only part of out; the rest goes out
+	// with a blocking Write after the call.
 	phaseShort
 	// phaseProbe: read at once, then wait if nothing was there.
 	phaseProbe
@@ -78,21 +78,24 @@ func New(conn net.Conn) *Exchange {
 // SendThenRead writes out, waits until the socket is readable and reads
 // into in. Both should be a few KiB at most: the system calls run
 // without the scheduler's bookkeeping (see rawWrite), so the copy they
-// make holds up the other goroutines of the processor while it runs. When the socket does not take all of out at once, it returns
-// the part not sent as unsent, having read nothing: the caller sends it
-// with a blocking Write and reads normally. Errors are those of net.Conn
-// (a deadline that passes gives an error matching os.ErrDeadlineExceeded;
-// the end of the stream gives io.EOF).
-func (e *Exchange) SendThenRead(out, in []byte) (n int, unsent []byte, err error) {
+// make holds up the other goroutines of the processor while it runs.
+// When the socket does not take all of out at once, the rest is sent
+// with the connection's blocking Write and the answer read with its Read.
+// Errors are those of net.Conn (a deadline that passes gives an error
+// matching os.ErrDeadlineExceeded; the end of the stream gives io.EOF).
+func (e *Exchange) SendThenRead(out, in []byte) (int, error) {
 	if len(out) == 0 || len(in) == 0 {
 		panic("sendwait: SendThenRead needs bytes to send and room to read")
 	}
 	e.phase, e.out, e.sent = phaseSend, out, 0
-	n, err = e.run(in)
-	if e.phase == phaseShort && err == nil {
-		return 0, out[e.sent:], nil
+	n, err := e.run(in)
+	if err != nil || e.phase != phaseShort {
+		return n, err
 	}
-	return n, nil, err
+	if _, err := e.conn.Write(out[e.sent:]); err != nil {
+		return 0, err
+	}
+	return e.conn.Read(in)
 }
 
 // Read reads into in, trying the socket at once and waiting if it is
