@@ -15,8 +15,13 @@
 # with the proxy, one scheduler thread (or one worker) is the faster
 # setting for both.
 #
-#   bash bench/proxy-vs-nginx.sh            # 15 s per run, 64 connections
-#   DURATION=30s CONNECTIONS=128 bash bench/proxy-vs-nginx.sh
+# The machine may be shared, and its speed drifts over minutes. So the
+# proxies take turns: ROUNDS rounds, each running every proxy once (the
+# order rotating from round to round), and the summary gives each
+# proxy's median run and the ratios of those medians.
+#
+#   bash bench/proxy-vs-nginx.sh            # 3 rounds of 10 s runs, 64 connections
+#   ROUNDS=5 DURATION=15s CONNECTIONS=128 bash bench/proxy-vs-nginx.sh
 #   ONLY="gateway nginx" bash bench/proxy-vs-nginx.sh
 #
 # Installs nginx and wrk from Debian if missing. Sends traffic to 127.0.0.1
@@ -24,7 +29,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${DURATION:-15s}
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-1}
 UPSTREAM_PORT=${UPSTREAM_PORT:-19100}
@@ -176,23 +182,25 @@ cpu_ticks() {
   echo "$total"
 }
 
-declare -A rps p50 p99 cpu
+# runs[NAME] collects "rps p50_us p99_us cpu_us" lines, one per run.
+declare -A runs
 run() { # name
   local name=$1 p=${port[$1]} pids_of
   mapfile -t pids_of < <(proxy_pids "$name")
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "http://127.0.0.1:$p/" >/dev/null # warm-up
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:$p/" >/dev/null # warm-up
   local before after
   before=$(cpu_ticks "${pids_of[@]}")
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$p/" >"$OUT/$name.wrk"
   after=$(cpu_ticks "${pids_of[@]}")
-  local requests errors
-  rps[$name]=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/$name.wrk")
-  p50[$name]=$(awk '$1=="50%" {print $2}' "$OUT/$name.wrk")
-  p99[$name]=$(awk '$1=="99%" {print $2}' "$OUT/$name.wrk")
+  local requests errors rps p50 p99 cpu
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/$name.wrk")
+  p50=$(awk '$1=="50%" {print $2}' "$OUT/$name.wrk")
+  p99=$(awk '$1=="99%" {print $2}' "$OUT/$name.wrk")
   requests=$(awk '/requests in/ {print $1}' "$OUT/$name.wrk")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$OUT/$name.wrk")
-  cpu[$name]=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
-  printf '%-11s %12s req/s   p50 %-9s p99 %-9s CPU %6s us/req %s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "${cpu[$name]}" "$errors"
+  cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+  printf '  %-11s %10s req/s   p50 %-9s p99 %-9s CPU %6s us/req %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$errors"
+  runs[$name]+="$rps $(to_us "$p50") $(to_us "$p99") $cpu"$'\n'
 }
 
 to_us() { # wrk latency (e.g. 1.23ms, 850.00us, 1.01s) to microseconds
@@ -202,16 +210,39 @@ to_us() { # wrk latency (e.g. 1.23ms, 850.00us, 1.01s) to microseconds
   }'
 }
 
-ratio() { # a b
-  [ -n "${rps[$1]:-}" ] && [ -n "${rps[$2]:-}" ] || return 0
-  awk -v a="$1" -v b="$2" -v g="${rps[$1]}" -v n="${rps[$2]}" -v gp="$(to_us "${p99[$1]}")" -v np="$(to_us "${p99[$2]}")" \
-      -v g5="$(to_us "${p50[$1]}")" -v n5="$(to_us "${p50[$2]}")" -v gc="${cpu[$1]}" -v nc="${cpu[$2]}" 'BEGIN {
+# median NAME COLUMN: the median of one column of a proxy's runs.
+median() {
+  printf '%s' "${runs[$1]}" | awk -v c="$2" 'NF {print $c}' | sort -g |
+    awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+# minmax NAME COLUMN: "min-max" of one column of a proxy's runs.
+minmax() {
+  printf '%s' "${runs[$1]}" | awk -v c="$2" 'NF {print $c}' | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "-" hi}'
+}
+
+ratio() { # a b: ratios of the medians
+  [ -n "${runs[$1]:-}" ] && [ -n "${runs[$2]:-}" ] || return 0
+  awk -v a="$1" -v b="$2" -v g="$(median "$1" 1)" -v n="$(median "$2" 1)" -v g5="$(median "$1" 2)" -v n5="$(median "$2" 2)" \
+      -v gp="$(median "$1" 3)" -v np="$(median "$2" 3)" -v gc="$(median "$1" 4)" -v nc="$(median "$2" 4)" 'BEGIN {
     printf "ratio %s/%s: requests/s %.2f   p50 %.2f   p99 %.2f   CPU/request %.2f\n", a, b, g / n, g5 / n5, gp / np, gc / nc
   }'
 }
 
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, upstream keep-alive, $(nproc) cores"
-for name in $ONLY; do run "$name"; done
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, upstream keep-alive, $(nproc) cores, $ROUNDS rounds"
+read -r -a order <<<"$ONLY"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "round $round"
+  for i in "${!order[@]}"; do
+    run "${order[$(((i + round - 1) % ${#order[@]}))]}"
+  done
+done
+echo "medians over $ROUNDS rounds (range in brackets)"
+for name in $ONLY; do
+  printf '  %-11s %10.0f req/s [%s]   p50 %6.0f us   p99 %6.0f us [%s]   CPU %5.1f us/req [%s]\n' "$name" \
+    "$(median "$name" 1)" "$(minmax "$name" 1)" "$(median "$name" 2)" "$(median "$name" 3)" "$(minmax "$name" 3)" \
+    "$(median "$name" 4)" "$(minmax "$name" 4)"
+done
 ratio gateway nginx
 ratio gateway-1p nginx-1w
 ratio gateway-1p nginx

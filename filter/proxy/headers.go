@@ -44,10 +44,15 @@ func removeRequestHopByHop(h *fasthttp.RequestHeader) {
 }
 
 // removeResponseHopByHop removes the hop-by-hop headers of a reply; see
-// removeHopByHop. One pass over the headers finds whether there is any to
-// remove; most replies have none.
+// removeHopByHop. One pass over the headers finds what there is to
+// remove: most replies have nothing but "Connection: keep-alive", and
+// deleting that one header spares eight more lookups.
 func removeResponseHopByHop(h *fasthttp.ResponseHeader) {
-	if !responseHasHopByHop(h) {
+	switch classifyReplyHopByHop(h) {
+	case replyHopByHopNone:
+		return
+	case replyHopByHopConnectionOptions:
+		h.Del(headerConnection)
 		return
 	}
 	var buf [256]byte

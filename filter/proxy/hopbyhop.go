@@ -47,16 +47,54 @@ func rawHasHopByHop(raw []byte) bool {
 	return false
 }
 
-// responseHasHopByHop reports whether a reply header holds a hop-by-hop
-// header, including a connection close.
-func responseHasHopByHop(h *fasthttp.ResponseHeader) bool {
+// replyHopByHop says which hop-by-hop headers a reply holds.
+type replyHopByHop uint8
+
+const (
+	// replyHopByHopNone: none at all.
+	replyHopByHopNone replyHopByHop = iota
+	// replyHopByHopConnectionOptions: only a Connection header listing
+	// the options keep-alive or close, which keep-alive upstreams send
+	// with every reply; deleting Connection is all the work there is.
+	replyHopByHopConnectionOptions
+	// replyHopByHopOther: anything else; the full removal is needed.
+	replyHopByHopOther
+)
+
+// classifyReplyHopByHop finds, in one pass over a reply header, which
+// hop-by-hop headers it holds (a connection close included).
+func classifyReplyHopByHop(h *fasthttp.ResponseHeader) replyHopByHop {
+	found := replyHopByHopNone
 	if h.ConnectionClose() {
-		return true
+		found = replyHopByHopConnectionOptions
 	}
-	for name := range h.All() {
-		if isHopByHop(name) {
-			return true
+	for name, value := range h.All() {
+		if !isHopByHop(name) {
+			continue
+		}
+		if !asciiEqualFold(name, "connection") || !onlyConnectionOptions(value) {
+			return replyHopByHopOther
+		}
+		found = replyHopByHopConnectionOptions
+	}
+	return found
+}
+
+// onlyConnectionOptions reports whether a Connection value lists nothing
+// but the options close and keep-alive (empty entries allowed), so that
+// it names no other header as hop-by-hop.
+func onlyConnectionOptions(value []byte) bool {
+	for len(value) > 0 {
+		var entry []byte
+		if i := bytes.IndexByte(value, ','); i >= 0 {
+			entry, value = value[:i], value[i+1:]
+		} else {
+			entry, value = value, nil
+		}
+		entry = bytes.TrimSpace(entry)
+		if len(entry) > 0 && !asciiEqualFold(entry, "keep-alive") && !asciiEqualFold(entry, "close") {
+			return false
 		}
 	}
-	return false
+	return true
 }

@@ -45,23 +45,27 @@ func TestRequestWithoutHopByHopIsLeftAlone(t *testing.T) {
 }
 
 func TestResponseHopByHopFound(t *testing.T) {
-	cases := map[string]bool{
-		"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n":        true,
-		"Upgrade: h2c\r\nContent-Length: 0\r\n\r\n":          true,
-		"Keep-Alive: timeout=5\r\nContent-Length: 0\r\n\r\n": true,
-		"Connection: close\r\nContent-Length: 0\r\n\r\n":     true,
-		"X-Plain: 1\r\nContent-Length: 0\r\n\r\n":            false,
+	cases := map[string]replyHopByHop{
+		"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n":                                  replyHopByHopOther,
+		"Upgrade: h2c\r\nContent-Length: 0\r\n\r\n":                                    replyHopByHopOther,
+		"Keep-Alive: timeout=5\r\nContent-Length: 0\r\n\r\n":                           replyHopByHopOther,
+		"Connection: keep-alive\r\nKeep-Alive: timeout=5\r\nContent-Length: 0\r\n\r\n": replyHopByHopOther,
+		"Connection: keep-alive, X-Secret\r\nX-Secret: 1\r\nContent-Length: 0\r\n\r\n": replyHopByHopOther,
+		"Connection: close\r\nContent-Length: 0\r\n\r\n":                               replyHopByHopConnectionOptions,
+		"Connection: Keep-Alive\r\nContent-Length: 0\r\n\r\n":                          replyHopByHopConnectionOptions,
+		"Connection: keep-alive,\r\nContent-Length: 0\r\n\r\n":                         replyHopByHopConnectionOptions,
+		"X-Plain: 1\r\nContent-Length: 0\r\n\r\n":                                      replyHopByHopNone,
 	}
 	for head, want := range cases {
 		var resp fasthttp.Response
 		if err := resp.Read(bufio.NewReader(strings.NewReader("HTTP/1.1 200 OK\r\n" + head))); err != nil {
 			t.Fatal(err)
 		}
-		if got := responseHasHopByHop(&resp.Header); got != want {
-			t.Errorf("%q: responseHasHopByHop = %v, want %v", head, got, want)
+		if got := classifyReplyHopByHop(&resp.Header); got != want {
+			t.Errorf("%q: classifyReplyHopByHop = %v, want %v", head, got, want)
 		}
 		cleanResponse(&resp)
-		if responseHasHopByHop(&resp.Header) {
+		if classifyReplyHopByHop(&resp.Header) != replyHopByHopNone || resp.Header.Peek("X-Secret") != nil {
 			t.Errorf("%q: hop-by-hop left after cleanResponse: %s", head, resp.Header.String())
 		}
 	}

@@ -28,6 +28,9 @@ type sendWaitConn struct {
 	held    []byte
 	// lastUse is when the connection last carried a request.
 	lastUse time.Time
+	// deadlineSet says the socket may have a deadline: SetDeadline was
+	// last called with a non-zero time.
+	deadlineSet bool
 }
 
 const (
@@ -65,6 +68,32 @@ func dialSendWait(addr string, timeout time.Duration) (net.Conn, error) {
 func (c *sendWaitConn) holdIfRecent(now time.Time) {
 	c.holding = !c.lastUse.IsZero() && now.Sub(c.lastUse) < holdWindow
 	c.lastUse = now
+}
+
+// SetDeadline implements net.Conn. Clearing a deadline that is not set
+// is skipped: without a pool timeout every request clears it, and each
+// call would cost a trip through the runtime's timer code.
+func (c *sendWaitConn) SetDeadline(t time.Time) error {
+	if t.IsZero() && !c.deadlineSet {
+		return nil
+	}
+	if err := c.Conn.SetDeadline(t); err != nil {
+		return err
+	}
+	c.deadlineSet = !t.IsZero()
+	return nil
+}
+
+// SetReadDeadline implements net.Conn, keeping SetDeadline's record.
+func (c *sendWaitConn) SetReadDeadline(t time.Time) error {
+	c.deadlineSet = true
+	return c.Conn.SetReadDeadline(t)
+}
+
+// SetWriteDeadline implements net.Conn, keeping SetDeadline's record.
+func (c *sendWaitConn) SetWriteDeadline(t time.Time) error {
+	c.deadlineSet = true
+	return c.Conn.SetWriteDeadline(t)
 }
 
 // stopHolding ends holding: what is held goes out with the next Read.

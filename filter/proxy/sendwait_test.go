@@ -174,3 +174,42 @@ func TestSendWaitConnReportsTimeouts(t *testing.T) {
 		t.Fatalf("err = %v, want a timeout", err)
 	}
 }
+
+// TestSendWaitConnClearsADeadlineItSet checks that skipping the clearing
+// of an unset deadline never leaves an old one in force: a request with a
+// timeout followed by one without must not time out.
+func TestSendWaitConnClearsADeadlineItSet(t *testing.T) {
+	url := rawUpstream(t, func(c net.Conn) {
+		for answerOnce(c) {
+		}
+	})
+	conn, err := dialSendWait(url[len("http://"):], time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c := conn.(*sendWaitConn)
+	exchange := func() error {
+		if _, err := c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+			return err
+		}
+		_, err := c.Read(make([]byte, 64))
+		return err
+	}
+	if err := c.SetDeadline(time.Time{}); err != nil || exchange() != nil {
+		t.Fatalf("without a deadline: %v", err)
+	}
+	_ = c.SetDeadline(time.Now().Add(-time.Second))
+	if err := exchange(); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("past deadline: err = %v, want a timeout", err)
+	}
+	_ = c.SetDeadline(time.Time{})
+	if err := exchange(); err != nil {
+		t.Fatalf("deadline cleared: %v", err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(-time.Second))
+	_ = c.SetDeadline(time.Time{})
+	if err := exchange(); err != nil {
+		t.Fatalf("read deadline cleared: %v", err)
+	}
+}

@@ -157,9 +157,19 @@ func (c *gateConn) readAfterGuard(p []byte) (int, error) {
 // SetReadDeadline implements net.Conn. While a reply is held the socket
 // gets the earlier of t and heldReplyGuard from now (see above).
 func (c *gateConn) SetReadDeadline(t time.Time) error {
+	var now time.Time
+	if c.hr.holding {
+		now = time.Now()
+	}
+	return c.setReadDeadlineAt(now, t)
+}
+
+// setReadDeadlineAt is SetReadDeadline for a caller that has just read the
+// clock; now matters only while a reply is held.
+func (c *gateConn) setReadDeadlineAt(now, t time.Time) error {
 	c.hr.readDeadline, c.hr.guarded = t, false
 	if c.hr.holding {
-		if g := time.Now().Add(heldReplyGuard); t.IsZero() || g.Before(t) {
+		if g := now.Add(heldReplyGuard); t.IsZero() || g.Before(t) {
 			t, c.hr.guarded = g, true
 		}
 	}

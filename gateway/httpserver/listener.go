@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -136,7 +137,7 @@ func (l *gateListener) Accept() (net.Conn, error) {
 
 // track registers an accepted connection and wraps it in TLS if needed.
 func (l *gateListener) track(c net.Conn) net.Conn {
-	gc := &gateConn{Conn: c, l: l, ex: sendwait.New(c)}
+	gc := &gateConn{Conn: c, l: l, ex: sendwait.New(c), peer: addrOf(c.RemoteAddr())}
 	l.mu.Lock()
 	l.conns[gc] = struct{}{}
 	l.mu.Unlock()
@@ -214,6 +215,9 @@ type gateConn struct {
 	ex *sendwait.Exchange
 	// hr is the held-reply state (heldreply.go).
 	hr heldReply
+	// peer is the client's address, worked out once at accept (the zero
+	// Addr when the socket reports none).
+	peer netip.Addr
 }
 
 // Close closes the connection once and frees its slot. A connection marked

@@ -92,9 +92,14 @@ func (rt *listenerRuntime) install(snap *snapshot) {
 func (rt *listenerRuntime) connState(c net.Conn, state fasthttp.ConnState) {
 	switch state {
 	case fasthttp.StateNew, fasthttp.StateIdle:
+		now := time.Now()
 		var deadline time.Time
 		if d := rt.snap.Load().keepAliveTimeout; d > 0 {
-			deadline = time.Now().Add(d)
+			deadline = now.Add(d)
+		}
+		if gc, ok := c.(*gateConn); ok {
+			_ = gc.setReadDeadlineAt(now, deadline)
+			return
 		}
 		_ = c.SetReadDeadline(deadline)
 	case fasthttp.StateActive:
