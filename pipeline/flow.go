@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/gatewright/gatewright/filter"
 	"github.com/gatewright/gatewright/registry"
@@ -50,7 +51,7 @@ func (f *flowPlan) close() error {
 // a result no jumpIf handles. Objects that run flows around a pipeline (a
 // GlobalFilter) decide on it whether to go on.
 func (p *Pipeline) Run(ctx *filter.Context) (result string, endedEarly bool) {
-	result, endedEarly = runFlow(p.plan.nodes, ctx)
+	result, endedEarly, _ = runFlow(p.plan.nodes, ctx, time.Now())
 	ctx.UseNamespace(filter.DefaultNamespace)
 	return result, endedEarly
 }
@@ -92,7 +93,7 @@ func (f *Flow) Inherit(previous *Flow) error {
 // Run runs the flow over ctx; see Pipeline.Run. The context is left in the
 // DEFAULT namespace.
 func (f *Flow) Run(ctx *filter.Context) (result string, endedEarly bool) {
-	result, endedEarly = runFlow(f.plan.nodes, ctx)
+	result, endedEarly, _ = runFlow(f.plan.nodes, ctx, time.Now())
 	ctx.UseNamespace(filter.DefaultNamespace)
 	return result, endedEarly
 }

@@ -115,13 +115,13 @@ func (f *flowPlan) instrument(owner string) {
 	f.stats = st
 }
 
-// observe counts a run of the flow.
-func (st *flowStats) observe(result string, start time.Time) {
+// observe counts a run of the flow that started at start and ended at end.
+func (st *flowStats) observe(result string, start, end time.Time) {
 	if st == nil {
 		return
 	}
 	st.runs.add(result)
-	st.latency.Observe(time.Since(start))
+	st.latency.Observe(end.Sub(start))
 }
 
 // inherit takes over the history of the previous generation's metrics,
@@ -144,20 +144,22 @@ func (st *flowStats) inherit(prev *flowStats) {
 }
 
 // handle runs the node's filter, counting it and, when the request is
-// traced, in a span of its own.
-func (n *node) handle(ctx *filter.Context) string {
+// traced, in a span of its own. start is when the filter is taken to
+// start; handle returns the result and when the filter returned (start
+// again when the node is not counted).
+func (n *node) handle(ctx *filter.Context, start time.Time) (string, time.Time) {
 	st := n.stats
 	if st == nil {
-		return n.filter.Handle(ctx)
+		return n.filter.Handle(ctx), start
 	}
 	if parent := ctx.Span(); parent != nil && parent.IsRecording() {
 		return n.handleTraced(ctx, parent)
 	}
-	start := time.Now()
 	result := n.filter.Handle(ctx)
+	end := time.Now()
 	st.counts.add(result)
-	st.latency.Observe(time.Since(start))
-	return result
+	st.latency.Observe(end.Sub(start))
+	return result, end
 }
 
 // collect sends the flow's metrics.

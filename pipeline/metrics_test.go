@@ -94,3 +94,54 @@ func TestMetricsCountFiltersAndRuns(t *testing.T) {
 		t.Fatalf("after inherit: %v", got)
 	}
 }
+
+// TestDurationsBelongToTheirFilter checks that each filter's duration is
+// its own, although one filter's end is read as the next one's start, and
+// that the pipeline's duration covers them all.
+func TestDurationsBelongToTheirFilter(t *testing.T) {
+	p, err := build(t, testRegistry(), `
+kind: Pipeline
+name: timed
+filters: [{name: fast, kind: Step}, {name: slow, kind: Step, sleepMs: 40}, {name: last, kind: Step}]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Init(); err != nil {
+		t.Fatal(err)
+	}
+	req := fasthttp.AcquireRequest()
+	defer fasthttp.ReleaseRequest(req)
+	ctx := filter.NewContext()
+	ctx.ResetDetached(req, []byte("127.0.0.1"), time.Now())
+	p.Handle(ctx)
+	ctx.Finish()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(p)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			if h := m.GetHistogram(); h != nil {
+				key := mf.GetName()
+				for _, lp := range m.GetLabel() {
+					key += "|" + lp.GetValue()
+				}
+				sums[key] = h.GetSampleSum()
+			}
+		}
+	}
+	slow := sums["gatewright_filter_duration_seconds|slow|Step|timed"]
+	fast := sums["gatewright_filter_duration_seconds|fast|Step|timed"]
+	last := sums["gatewright_filter_duration_seconds|last|Step|timed"]
+	total := sums["gatewright_pipeline_request_duration_seconds|timed"]
+	if slow < 0.040 || fast >= 0.040 || last >= 0.040 {
+		t.Fatalf("filter durations fast %v, slow %v, last %v: want only slow at 40ms or more (all: %v)", fast, slow, last, sums)
+	}
+	if total < fast+slow+last {
+		t.Fatalf("pipeline duration %v is less than its filters' %v", total, fast+slow+last)
+	}
+}

@@ -69,27 +69,30 @@ func (p *Pipeline) Release() { p.inflight.Add(-1) }
 // context is left in the DEFAULT namespace.
 func (p *Pipeline) Handle(ctx *filter.Context) string {
 	start := time.Now()
-	result, _ := runFlow(p.plan.nodes, ctx)
-	p.plan.stats.observe(result, start)
+	result, _, end := runFlow(p.plan.nodes, ctx, start)
+	p.plan.stats.observe(result, start, end)
 	ctx.UseNamespace(filter.DefaultNamespace)
 	return result
 }
 
 // runFlow walks compiled nodes. It reports the last result and whether the
 // run ended early: an END node reached, a jump to END, or an unhandled
-// result (not early: the flow ran past its last node).
-func runFlow(nodes []node, ctx *filter.Context) (result string, early bool) {
+// result (not early: the flow ran past its last node). now is the time the
+// run starts, and done the time the last counted filter returned (now if
+// none was counted): each filter's end is the next one's start, so a flow
+// of n filters reads the clock n times.
+func runFlow(nodes []node, ctx *filter.Context, now time.Time) (result string, early bool, done time.Time) {
 	end := len(nodes)
 	for i := 0; i < end; {
 		n := &nodes[i]
 		if n.filter == nil {
-			return result, true
+			return result, true, now
 		}
 		ctx.UseNamespace(n.namespace)
-		result = n.handle(ctx) // the filter, counted and traced: metrics.go
+		result, now = n.handle(ctx, now) // the filter, counted and traced: metrics.go
 		if result == "" {
 			if n.onEmpty == end && i+1 != end {
-				return result, true
+				return result, true, now
 			}
 			i = n.onEmpty
 			continue
@@ -102,11 +105,11 @@ func runFlow(nodes []node, ctx *filter.Context) (result string, early bool) {
 			}
 		}
 		if next < 0 || next == end {
-			return result, true
+			return result, true, now
 		}
 		i = next
 	}
-	return result, false
+	return result, false, now
 }
 
 // FilterStatus is one filter's entry in the pipeline status.

@@ -18,12 +18,15 @@ import (
 // X-Trail request header and returns Result.
 type stepSpec struct {
 	Result string `json:"result,omitempty"`
+	// SleepMs makes the step take that long.
+	SleepMs int `json:"sleepMs,omitempty"`
 }
 
 // step is a real filter used to observe the flow.
 type step struct {
 	filter.Base
 	result    string
+	sleep     time.Duration
 	inherited filter.Filter
 	closed    atomic.Bool
 }
@@ -37,6 +40,7 @@ func (s *step) Handle(ctx *filter.Context) string {
 		req = ctx.NewRequest()
 	}
 	req.Header.Add("X-Trail", s.Name()+"@"+ctx.Namespace())
+	time.Sleep(s.sleep)
 	return s.result
 }
 
@@ -46,7 +50,8 @@ var stepKind = &filter.Kind{
 	Results:     []string{"hit", "miss"},
 	DefaultSpec: func() any { return &stepSpec{} },
 	New: func(spec *filter.Spec) filter.Filter {
-		return &step{Base: filter.NewBase(spec), result: spec.Body.(*stepSpec).Result}
+		body := spec.Body.(*stepSpec)
+		return &step{Base: filter.NewBase(spec), result: body.Result, sleep: time.Duration(body.SleepMs) * time.Millisecond}
 	},
 }
 

@@ -136,13 +136,13 @@ func prepareRequest(ctx *filter.Context, req *httpprot.Request) {
 		h.SetProtocol("HTTP/1.1")
 	}
 	appendForwardedFor(ctx, req)
+	proto := "http"
 	if server := ctx.Server(); (server != nil && server.IsTLS()) || (server == nil && string(req.URI().Scheme()) == "https") {
-		h.Set(headerXForwardedProto, "https")
-	} else {
-		h.Set(headerXForwardedProto, "http")
+		proto = "https"
 	}
+	h.SetCanonical([]byte(headerXForwardedProto), []byte(proto))
 	if host := h.Host(); len(host) > 0 {
-		h.SetBytesV(headerXForwardedHost, host)
+		h.SetCanonical([]byte(headerXForwardedHost), host)
 	}
 }
 
@@ -167,7 +167,7 @@ func appendForwardedFor(ctx *filter.Context, req *httpprot.Request) {
 	h := &req.Header
 	prev := h.Peek(headerXForwardedFor)
 	if len(prev) == 0 {
-		h.SetBytesV(headerXForwardedFor, ip)
+		h.SetCanonical([]byte(headerXForwardedFor), ip)
 		return
 	}
 	if lastListEntryIs(prev, ip) {
@@ -177,7 +177,7 @@ func appendForwardedFor(ctx *filter.Context, req *httpprot.Request) {
 	v := append(buf[:0], prev...)
 	v = append(v, ", "...)
 	v = append(v, ip...)
-	h.SetBytesV(headerXForwardedFor, v)
+	h.SetCanonical([]byte(headerXForwardedFor), v)
 }
 
 // lastListEntryIs reports whether the last comma-separated entry of list

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gatewright/gatewright/filter"
 	"github.com/valyala/fasthttp"
 )
 
@@ -52,5 +54,22 @@ func BenchmarkCleanKeepAliveResponse(b *testing.B) {
 	for b.Loop() {
 		parsed.Header.CopyTo(&resp.Header)
 		cleanResponse(&resp)
+	}
+}
+
+// BenchmarkPrepareRequest turns a fresh copy of a typical request into
+// the upstream request: X-Forwarded-For, -Proto and -Host set.
+func BenchmarkPrepareRequest(b *testing.B) {
+	var parsed, req fasthttp.Request
+	if err := parsed.Read(bufio.NewReader(strings.NewReader(typicalRequest))); err != nil {
+		b.Fatal(err)
+	}
+	ctx := filter.NewContext()
+	b.ReportAllocs()
+	for b.Loop() {
+		parsed.Header.CopyTo(&req.Header)
+		ctx.ResetDetached(&req, []byte("192.0.2.7"), time.Time{})
+		prepareRequest(ctx, ctx.Request())
+		ctx.Finish()
 	}
 }
