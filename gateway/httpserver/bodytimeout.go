@@ -34,13 +34,16 @@ func endBodyDeadline(gc *gateConn) {
 // read first moves the read deadline to the body timeout from now. A held
 // reply is sent first (heldreply.go).
 func (c *gateConn) Read(p []byte) (int, error) {
+	if c.plain {
+		return c.Conn.Read(p)
+	}
 	if d := c.bodyTimeout.Load(); d > 0 {
-		_ = c.Conn.SetReadDeadline(time.Now().Add(time.Duration(d)))
+		_ = c.armReadDeadline(time.Now().Add(time.Duration(d)))
 	}
 	if c.hr.holding {
 		return c.readHeld(p)
 	}
-	return c.Conn.Read(p)
+	return c.readPlain(p)
 }
 
 // orDefault returns d, or def when d is 0.

@@ -81,6 +81,11 @@ func (rt *listenerRuntime) handle(ctx *fasthttp.RequestCtx) {
 	}
 	lingerOnClose(ctx)
 	endBodyDeadline(slid)
+	if ctx.Hijacked() {
+		if gc := gateConnOf(ctx); gc != nil {
+			gc.goPlain()
+		}
+	}
 	holdReply(ctx)
 	rt.end(st, ctx)
 	st.clear()

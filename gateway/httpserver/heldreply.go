@@ -129,7 +129,7 @@ func (c *gateConn) readHeld(p []byte) (int, error) {
 	held := c.takeHeldLocked()
 	c.hr.mu.Unlock()
 	if held == nil || len(p) == 0 {
-		return c.Conn.Read(p)
+		return c.readPlain(p)
 	}
 	n, err := c.ex.SendThenRead(*held, p)
 	c.l.putHeldBuf(held)
@@ -144,7 +144,7 @@ func (c *gateConn) readHeld(p []byte) (int, error) {
 // the connection stops holding replies.
 func (c *gateConn) readAfterGuard(p []byte) (int, error) {
 	c.hr.guarded = false
-	if err := c.Conn.SetReadDeadline(c.hr.readDeadline); err != nil {
+	if err := c.armReadDeadline(c.hr.readDeadline); err != nil {
 		return 0, err
 	}
 	n, early, err := c.ex.Read(p)
@@ -157,6 +157,9 @@ func (c *gateConn) readAfterGuard(p []byte) (int, error) {
 // SetReadDeadline implements net.Conn. While a reply is held the socket
 // gets the earlier of t and heldReplyGuard from now (see above).
 func (c *gateConn) SetReadDeadline(t time.Time) error {
+	if c.plain {
+		return c.Conn.SetReadDeadline(t)
+	}
 	var now time.Time
 	if c.hr.holding {
 		now = time.Now()
@@ -173,11 +176,14 @@ func (c *gateConn) setReadDeadlineAt(now, t time.Time) error {
 			t, c.hr.guarded = g, true
 		}
 	}
-	return c.Conn.SetReadDeadline(t)
+	return c.armReadDeadline(t)
 }
 
 // SetDeadline implements net.Conn, keeping the held-reply guard.
 func (c *gateConn) SetDeadline(t time.Time) error {
+	if c.plain {
+		return c.Conn.SetDeadline(t)
+	}
 	if err := c.SetReadDeadline(t); err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package httpserver
 
 import (
-	"crypto/tls"
 	"io"
 	"time"
 
@@ -36,12 +35,7 @@ func lingerOnClose(ctx *fasthttp.RequestCtx) {
 // gateConnOf returns the accepted connection under the request (below
 // TLS), or nil when the request did not come through a gateListener.
 func gateConnOf(ctx *fasthttp.RequestCtx) *gateConn {
-	c := ctx.Conn()
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
-	}
-	gc, _ := c.(*gateConn)
-	return gc
+	return asGateConn(ctx.Conn())
 }
 
 // drainAndClose reads and discards what the client still sends, then

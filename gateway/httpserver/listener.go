@@ -215,6 +215,11 @@ type gateConn struct {
 	ex *sendwait.Exchange
 	// hr is the held-reply state (heldreply.go).
 	hr heldReply
+	// rd records the socket's read deadline (readdeadline.go).
+	rd readDeadline
+	// plain is set when a hijack handler takes the connection over: from
+	// then on deadlines and reads go straight to the socket.
+	plain bool
 	// peer is the client's address, worked out once at accept (the zero
 	// Addr when the socket reports none).
 	peer netip.Addr

@@ -97,7 +97,7 @@ func (rt *listenerRuntime) connState(c net.Conn, state fasthttp.ConnState) {
 		if d := rt.snap.Load().keepAliveTimeout; d > 0 {
 			deadline = now.Add(d)
 		}
-		if gc, ok := c.(*gateConn); ok {
+		if gc := asGateConn(c); gc != nil {
 			_ = gc.setReadDeadlineAt(now, deadline)
 			return
 		}
@@ -105,7 +105,13 @@ func (rt *listenerRuntime) connState(c net.Conn, state fasthttp.ConnState) {
 	case fasthttp.StateActive:
 		// The request's first byte arrived: the rest of its header must
 		// follow within the header timeout (see also bodyDeadlines).
-		_ = c.SetReadDeadline(time.Now().Add(rt.snap.Load().headerTimeout))
+		now := time.Now()
+		deadline := now.Add(rt.snap.Load().headerTimeout)
+		if gc := asGateConn(c); gc != nil {
+			_ = gc.extendReadDeadline(now, deadline)
+			return
+		}
+		_ = c.SetReadDeadline(deadline)
 	}
 }
 
