@@ -56,7 +56,9 @@ func TestHeaderTimeoutOnAKeptAliveConnection(t *testing.T) {
 	// A header that never ends: the connection closes at the header
 	// timeout, not at the keep-alive timeout.
 	start = time.Now()
-	go func() { _ = trickle(conn, "GET / HTTP/1.1\r\nHost: a\r\nX-Slow: "+strings.Repeat("s", 400)+"\r\n\r\n", 20*time.Millisecond) }()
+	go func() {
+		_ = trickle(conn, "GET / HTTP/1.1\r\nHost: a\r\nX-Slow: "+strings.Repeat("s", 400)+"\r\n\r\n", 20*time.Millisecond)
+	}()
 	_, err := io.ReadAll(br)
 	took := time.Since(start)
 	if err != nil && !isConnReset(err) {
