@@ -10,8 +10,16 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// gather collects a pipeline's metrics by name and label values.
+// gather collects a pipeline's metrics by name and label values: counter
+// and gauge values, histogram sample counts.
 func gather(t *testing.T, c prometheus.Collector) map[string]float64 {
+	t.Helper()
+	return gatherWith(t, c, metricValue)
+}
+
+// gatherWith collects a pipeline's metrics by name and label values, each
+// turned into a number by value.
+func gatherWith(t *testing.T, c prometheus.Collector, value func(*dto.Metric) float64) map[string]float64 {
 	t.Helper()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(c)
@@ -26,7 +34,7 @@ func gather(t *testing.T, c prometheus.Collector) map[string]float64 {
 			for _, lp := range m.GetLabel() {
 				key += "|" + lp.GetValue()
 			}
-			out[key] = metricValue(m)
+			out[key] = value(m)
 		}
 	}
 	return out
@@ -116,24 +124,7 @@ filters: [{name: fast, kind: Step}, {name: slow, kind: Step, sleepMs: 40}, {name
 	p.Handle(ctx)
 	ctx.Finish()
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(p)
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sums := map[string]float64{}
-	for _, mf := range mfs {
-		for _, m := range mf.GetMetric() {
-			if h := m.GetHistogram(); h != nil {
-				key := mf.GetName()
-				for _, lp := range m.GetLabel() {
-					key += "|" + lp.GetValue()
-				}
-				sums[key] = h.GetSampleSum()
-			}
-		}
-	}
+	sums := gatherWith(t, p, func(m *dto.Metric) float64 { return m.GetHistogram().GetSampleSum() })
 	slow := sums["gatewright_filter_duration_seconds|slow|Step|timed"]
 	fast := sums["gatewright_filter_duration_seconds|fast|Step|timed"]
 	last := sums["gatewright_filter_duration_seconds|last|Step|timed"]
