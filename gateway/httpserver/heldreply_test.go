@@ -139,23 +139,7 @@ func TestLargeRepliesAreNotHeld(t *testing.T) {
 // TestCloseSendsTheHeldReply: a connection closed while it holds a reply
 // (a graceful shutdown closing idle connections) sends the reply first.
 func TestCloseSendsTheHeldReply(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gl := newGateListener(ln, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	gl.configure(10, nil)
-	defer gl.Close()
-	client, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	c, err := gl.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	gc := c.(*gateConn)
+	gc, client := acceptedGateConn(t)
 	gc.hr.holding = true
 	if _, err := gc.Write([]byte("held reply")); err != nil {
 		t.Fatal(err)
@@ -172,6 +156,32 @@ func TestCloseSendsTheHeldReply(t *testing.T) {
 	if err != nil || string(got) != "held reply" {
 		t.Fatalf("after Close the client read %q, %v; want the held reply, then the end", got, err)
 	}
+}
+
+// acceptedGateConn returns both ends of a connection on 127.0.0.1: the
+// server's, as a gate listener accepted it, and the client's. Both close
+// when the test ends.
+func acceptedGateConn(t *testing.T) (*gateConn, net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gl := newGateListener(ln, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	gl.configure(10, nil)
+	t.Cleanup(func() { gl.Close() })
+	client, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	c, err := gl.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gc := c.(*gateConn)
+	t.Cleanup(func() { gc.Close() })
+	return gc, client
 }
 
 // TestClientResetWhileAReplyIsHeld: clients that reset their connection

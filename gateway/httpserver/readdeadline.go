@@ -29,22 +29,34 @@ import (
 type readDeadline struct {
 	// armed is the deadline the socket has (zero: none).
 	armed time.Time
-	// want is the deadline the server set; later than armed only after
-	// extendReadDeadline recorded it without arming it.
+	// want is the deadline the server set (zero: none); later than armed
+	// after extendReadDeadline recorded it without arming it, or while the
+	// socket has a held reply's guard.
 	want time.Time
 }
 
 // lazy reports whether the socket's deadline is earlier than the one set.
 func (d *readDeadline) lazy() bool {
-	return !d.armed.IsZero() && d.want.After(d.armed)
+	return !d.armed.IsZero() && (d.want.IsZero() || d.want.After(d.armed))
 }
 
-// armReadDeadline gives the socket the read deadline t and records it.
+// armReadDeadline gives the socket the read deadline t and records it as
+// the one set.
 func (c *gateConn) armReadDeadline(t time.Time) error {
+	if err := c.setSocketReadDeadline(t); err != nil {
+		return err
+	}
+	c.rd.want = t
+	return nil
+}
+
+// setSocketReadDeadline gives the socket the read deadline t, leaving the
+// one set as it is.
+func (c *gateConn) setSocketReadDeadline(t time.Time) error {
 	if err := c.Conn.SetReadDeadline(t); err != nil {
 		return err
 	}
-	c.rd.armed, c.rd.want = t, t
+	c.rd.armed = t
 	return nil
 }
 
@@ -66,7 +78,7 @@ func (c *gateConn) extendReadDeadline(now, t time.Time) error {
 func (c *gateConn) readPlain(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	for err != nil && c.rd.lazy() && errors.Is(err, os.ErrDeadlineExceeded) {
-		if !time.Now().Before(c.rd.want) {
+		if !c.rd.want.IsZero() && !time.Now().Before(c.rd.want) {
 			break
 		}
 		if aerr := c.armReadDeadline(c.rd.want); aerr != nil {

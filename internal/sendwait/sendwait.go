@@ -57,6 +57,8 @@ const (
 	phaseProbe
 	// phaseWait: the socket was found empty; read once it is readable.
 	phaseWait
+	// phaseFailed: writing out failed.
+	phaseFailed
 )
 
 // New returns an Exchange for conn, or nil when conn gives no raw access
@@ -81,6 +83,8 @@ func New(conn net.Conn) *Exchange {
 // make holds up the other goroutines of the processor while it runs.
 // When the socket does not take all of out at once, the rest is sent
 // with the connection's blocking Write and the answer read with its Read.
+// out is sent even when the read cannot wait: a read deadline already
+// past sends it with Write and returns the deadline error.
 // Errors are those of net.Conn (a deadline that passes gives an error
 // matching os.ErrDeadlineExceeded; the end of the stream gives io.EOF).
 func (e *Exchange) SendThenRead(out, in []byte) (int, error) {
@@ -89,6 +93,13 @@ func (e *Exchange) SendThenRead(out, in []byte) (int, error) {
 	}
 	e.phase, e.out, e.sent = phaseSend, out, 0
 	n, err := e.run(in)
+	if err != nil && e.phase == phaseSend {
+		// The read failed before the callback ran: nothing was sent.
+		if _, werr := e.conn.Write(out); werr != nil {
+			return 0, werr
+		}
+		return 0, err
+	}
 	if err != nil || e.phase != phaseShort {
 		return n, err
 	}
@@ -133,6 +144,7 @@ func (e *Exchange) advance(fd uintptr) bool {
 			e.phase = phaseShort
 			return true
 		case err != nil:
+			e.phase = phaseFailed
 			e.err = e.opError("write", os.NewSyscallError("write", err))
 			return true
 		}

@@ -175,3 +175,39 @@ func TestExchangeDoesNotAllocate(t *testing.T) {
 		t.Fatalf("SendThenRead allocates %.1f objects per call, want 0", allocs)
 	}
 }
+
+// TestSendThenReadSendsPastADeadline: with the read deadline already past,
+// the read cannot wait, but the bytes still reach the peer.
+func TestSendThenReadSendsPastADeadline(t *testing.T) {
+	client, server := pair(t)
+	if err := client.SetReadDeadline(time.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := New(client).SendThenRead([]byte("reply"), make([]byte, 8))
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("err = %v, want a deadline error", err)
+	}
+	_ = server.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got := make([]byte, 8)
+	n, err := io.ReadAtLeast(server, got, len("reply"))
+	if err != nil || string(got[:n]) != "reply" {
+		t.Fatalf("the peer read %q, %v; want the bytes sent", got[:n], err)
+	}
+}
+
+// TestSendThenReadReportsAWriteError: a peer that reset the connection
+// fails the send, which is reported once, as a write error.
+func TestSendThenReadReportsAWriteError(t *testing.T) {
+	client, server := pair(t)
+	if tc, ok := server.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0) // close with a reset
+	}
+	server.Close()
+	time.Sleep(50 * time.Millisecond) // the reset arrives
+	_ = client.SetDeadline(time.Now().Add(5 * time.Second))
+	_, err := New(client).SendThenRead([]byte("hello"), make([]byte, 8))
+	var oe *net.OpError
+	if err == nil || !errors.As(err, &oe) {
+		t.Fatalf("err = %v, want the connection's error", err)
+	}
+}
