@@ -18,7 +18,8 @@
 # The machine may be shared, and its speed drifts over minutes. So the
 # proxies take turns: ROUNDS rounds, each running every proxy once (the
 # order rotating from round to round), and the summary gives each
-# proxy's median run and the ratios of those medians.
+# proxy's median run, the ratios of those medians, and the median of the
+# ratios within each round (a pair of runs less than a minute apart).
 #
 #   bash bench/proxy-vs-nginx.sh            # 3 rounds of 10 s runs, 64 connections
 #   ROUNDS=5 DURATION=15s CONNECTIONS=128 bash bench/proxy-vs-nginx.sh
@@ -210,10 +211,18 @@ to_us() { # wrk latency (e.g. 1.23ms, 850.00us, 1.01s) to microseconds
   }'
 }
 
+# median_of: the median of the numbers on stdin, one per line; with
+# FORMAT set (a printf format for median, min and max), all three.
+median_of() {
+  sort -g | awk -v f="${FORMAT:-}" '{v[NR] = $1} END {
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    if (f == "") print m; else printf f, m, v[1], v[NR]
+  }'
+}
+
 # median NAME COLUMN: the median of one column of a proxy's runs.
 median() {
-  printf '%s' "${runs[$1]}" | awk -v c="$2" 'NF {print $c}' | sort -g |
-    awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+  printf '%s' "${runs[$1]}" | awk -v c="$2" 'NF {print $c}' | median_of
 }
 
 # minmax NAME COLUMN: "min-max" of one column of a proxy's runs.
@@ -221,12 +230,25 @@ minmax() {
   printf '%s' "${runs[$1]}" | awk -v c="$2" 'NF {print $c}' | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "-" hi}'
 }
 
-ratio() { # a b: ratios of the medians
+# paired A B: the ratios of A's run to B's run within each round, whose
+# median (and range) is steadier than the ratio of the medians when the
+# machine's speed drifts from round to round.
+paired() {
+  paste <(printf '%s' "${runs[$1]}" | awk 'NF') <(printf '%s' "${runs[$2]}" | awk 'NF') |
+    awk '{print $1 / $5, $3 / $7}' >"$OUT/paired.txt"
+  local rq p99
+  rq=$(awk '{print $1}' "$OUT/paired.txt" | FORMAT="%.2f [%.2f-%.2f]" median_of)
+  p99=$(awk '{print $2}' "$OUT/paired.txt" | FORMAT="%.2f [%.2f-%.2f]" median_of)
+  echo "  within rounds: requests/s $rq   p99 $p99"
+}
+
+ratio() { # a b: ratios of the medians, then the median ratio within rounds
   [ -n "${runs[$1]:-}" ] && [ -n "${runs[$2]:-}" ] || return 0
   awk -v a="$1" -v b="$2" -v g="$(median "$1" 1)" -v n="$(median "$2" 1)" -v g5="$(median "$1" 2)" -v n5="$(median "$2" 2)" \
       -v gp="$(median "$1" 3)" -v np="$(median "$2" 3)" -v gc="$(median "$1" 4)" -v nc="$(median "$2" 4)" 'BEGIN {
     printf "ratio %s/%s: requests/s %.2f   p50 %.2f   p99 %.2f   CPU/request %.2f\n", a, b, g / n, g5 / n5, gp / np, gc / nc
   }'
+  paired "$1" "$2"
 }
 
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, upstream keep-alive, $(nproc) cores, $ROUNDS rounds"
