@@ -76,6 +76,9 @@ func (s *Store) runLessor(leaderCh <-chan bool) {
 			return
 		case leader := <-leaderCh:
 			s.lessor.setLeader(leader)
+			if leader {
+				s.endQuickElection()
+			}
 		case now := <-t.C:
 			for _, id := range s.lessor.expired(now, s.fsm.leaseTTLs()) {
 				s.expire(id)

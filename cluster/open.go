@@ -142,6 +142,7 @@ func (s *Store) start() (member bool, err error) {
 			return false, fmt.Errorf("cluster: bootstrap: %w", err)
 		}
 	}
+	s.electAloneQuickly()
 	if cfg.gossipEnabled() {
 		s.members = newMemberTable(cfg.NodeName, cfg.Gossip, s.logger)
 		if err := s.startGossip(); err != nil {

@@ -37,13 +37,18 @@ type Store struct {
 
 	started         time.Time
 	restoresAtStart uint64
-	knownID         atomic.Pointer[string] // the remembered cluster ID
-	left            atomic.Bool
-	closed          atomic.Bool
-	stop            chan struct{}
-	wg              sync.WaitGroup
-	closeOnce       sync.Once
-	closeErr        error
+	// quickElection is set while a lone voter's election runs with a
+	// lowered heartbeat timeout; normalTimeouts are the ones to restore
+	// (quickelection.go).
+	quickElection  atomic.Bool
+	normalTimeouts raft.ReloadableConfig
+	knownID        atomic.Pointer[string] // the remembered cluster ID
+	left           atomic.Bool
+	closed         atomic.Bool
+	stop           chan struct{}
+	wg             sync.WaitGroup
+	closeOnce      sync.Once
+	closeErr       error
 }
 
 // NodeName returns the raft server ID of this node.
