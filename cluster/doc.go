@@ -5,8 +5,9 @@
 //
 // The embedded default is a standalone node: [Open] with Bootstrap set
 // creates (or reopens) the raft state under Config.DataDir, elects itself
-// leader and returns a [Store] that accepts writes at once. It opens no
-// gossip port. A cluster runs the same code with more members: give the
+// leader and returns a [Store] that accepts writes at once. Being the only
+// voter, it stands for election as soon as it starts rather than after
+// raft's heartbeat timeout. It opens no gossip port. A cluster runs the same code with more members: give the
 // nodes gossip addresses and let them join (see Membership).
 //
 // # Data model
