@@ -51,9 +51,10 @@ const (
 	heldReplyGuard = 100 * time.Millisecond
 	// guardReuseLeft is how much of an earlier reply's guard must be left
 	// for it to serve the next reply (see above). Three quarters of
-	// heldReplyGuard: a connection busier than every 25 ms sets a guard
-	// for about one reply in 25 ms' worth, and only a connection that
-	// waits 75 to 100 ms between requests sees kept guards pass early.
+	// heldReplyGuard: a connection whose requests come less than 25 ms
+	// apart sets one guard per 25 ms instead of one per reply, and only a
+	// connection that waits 75 to 100 ms between requests sees kept guards
+	// pass early.
 	guardReuseLeft = heldReplyGuard * 3 / 4
 	// heldFlushTimeout bounds the write of a held reply by Close.
 	heldFlushTimeout = time.Second
