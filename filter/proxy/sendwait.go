@@ -8,10 +8,10 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// sendWaitConn is a plain TCP connection to an upstream server on which a
-// request can be held back by Write and sent by the Read that wants its
-// reply, in one step of the network poller (package internal/sendwait):
-// one read per reply instead of two.
+// sendWaitConn is a TCP connection to an upstream server (under TLS for an
+// https one) on which a request can be held back by Write and sent by the
+// Read that wants its reply, in one step of the network poller (package
+// internal/sendwait): one read per reply instead of two.
 //
 // The poller forgets readiness reported while the connection sat idle, so
 // a FIN sent by a server's idle timeout would not wake the wait. A server
@@ -60,6 +60,17 @@ func dialSendWait(addr string, timeout time.Duration) (net.Conn, error) {
 		return conn, nil
 	}
 	return &sendWaitConn{Conn: conn, ex: ex}, nil
+}
+
+// sendWaitConnOf returns the sendWaitConn under conn, a TLS client
+// connection's included, or nil. Over TLS the bytes held and sent are the
+// records that carry the request.
+func sendWaitConnOf(conn net.Conn) *sendWaitConn {
+	if tc, ok := conn.(interface{ NetConn() net.Conn }); ok {
+		conn = tc.NetConn()
+	}
+	swc, _ := conn.(*sendWaitConn)
+	return swc
 }
 
 // holdIfRecent starts holding written bytes back when the connection

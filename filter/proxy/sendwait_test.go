@@ -2,12 +2,15 @@ package proxy
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/http"
 	"os"
 	"testing"
 	"time"
+
+	"github.com/gatewright/gatewright/internal/testkit"
 )
 
 // rawUpstream serves each accepted connection with serve on 127.0.0.1
@@ -18,6 +21,32 @@ func rawUpstream(t *testing.T, serve func(net.Conn)) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	serveConns(t, ln, serve)
+	return "http://" + ln.Addr().String()
+}
+
+// rawTLSUpstream is rawUpstream over TLS, with a certificate for
+// 127.0.0.1 from a CA of its own (a Proxy without an mtls root does not
+// verify it); it returns an https URL.
+func rawTLSUpstream(t *testing.T, serve func(net.Conn)) string {
+	t.Helper()
+	ca := testkit.IssueCert(t, nil, "test CA", nil, true)
+	leaf := testkit.IssueCert(t, ca, "127.0.0.1", nil, false)
+	pair, err := tls.X509KeyPair(leaf.CertPEM, leaf.KeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{pair}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveConns(t, ln, serve)
+	return "https://" + ln.Addr().String()
+}
+
+// serveConns serves each connection ln accepts with serve, on a goroutine
+// of its own, until the test ends.
+func serveConns(t *testing.T, ln net.Listener, serve func(net.Conn)) {
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -31,7 +60,6 @@ func rawUpstream(t *testing.T, serve func(net.Conn)) string {
 			}()
 		}
 	}()
-	return "http://" + ln.Addr().String()
 }
 
 // answerOnce reads one request from c and answers 200 "ok", keeping the
@@ -44,38 +72,34 @@ func answerOnce(c net.Conn) bool {
 	return err == nil
 }
 
-// TestRequestIsHeldUntilTheReplyIsRead checks the sendWaitConn directly:
-// on a recently used connection, Write keeps the request and the Read
-// that wants the reply sends it.
-func TestRequestIsHeldUntilTheReplyIsRead(t *testing.T) {
-	arrived := make(chan time.Time, 4)
-	url := rawUpstream(t, func(c net.Conn) {
-		br := bufio.NewReader(c)
-		for {
-			if _, err := http.ReadRequest(br); err != nil {
-				return
-			}
-			arrived <- time.Now()
-			if _, err := c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")); err != nil {
-				return
-			}
+// serveRecordingArrivals answers every request on c with 200 "ok" and
+// sends the time each request arrived on arrived.
+func serveRecordingArrivals(c net.Conn, arrived chan<- time.Time) {
+	br := bufio.NewReader(c)
+	for {
+		if _, err := http.ReadRequest(br); err != nil {
+			return
 		}
-	})
-	conn, err := dialSendWait(url[len("http://"):], time.Second)
-	if err != nil {
-		t.Fatal(err)
+		arrived <- time.Now()
+		if _, err := c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")); err != nil {
+			return
+		}
 	}
-	defer conn.Close()
-	c, ok := conn.(*sendWaitConn)
-	if !ok {
-		t.Fatalf("dialSendWait returned %T, want *sendWaitConn", conn)
-	}
+}
+
+// checkHolding makes exchanges on conn, whose sendWaitConn is c (conn
+// itself, or the connection under TLS): a new connection sends at once, a
+// recently used one holds the request until the reply is read, and one
+// idle past holdWindow sends at once again.
+func checkHolding(t *testing.T, conn net.Conn, c *sendWaitConn, arrived <-chan time.Time) {
+	t.Helper()
+	br := bufio.NewReader(conn)
 	exchange := func(hold bool) (sentBeforeRead bool) {
 		c.holdIfRecent(time.Now())
 		if c.holding != hold {
 			t.Fatalf("holding = %v, want %v", c.holding, hold)
 		}
-		if _, err := c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+		if _, err := conn.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
 			t.Fatal(err)
 		}
 		c.stopHolding()
@@ -84,7 +108,7 @@ func TestRequestIsHeldUntilTheReplyIsRead(t *testing.T) {
 			sentBeforeRead = true
 		case <-time.After(100 * time.Millisecond):
 		}
-		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		resp, err := http.ReadResponse(br, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,18 +118,54 @@ func TestRequestIsHeldUntilTheReplyIsRead(t *testing.T) {
 		}
 		return sentBeforeRead
 	}
-	// A new connection sends at once; a recently used one holds.
 	if !exchange(false) {
 		t.Fatal("the first request on a connection was held")
 	}
 	if exchange(true) {
 		t.Fatal("the request on a recently used connection reached the upstream before the reply was read")
 	}
-	// A connection idle past holdWindow sends at once again.
 	c.lastUse = time.Now().Add(-2 * holdWindow)
 	if !exchange(false) {
 		t.Fatal("the request on a connection idle past holdWindow was held")
 	}
+}
+
+// TestRequestIsHeldUntilTheReplyIsRead checks the sendWaitConn directly:
+// on a recently used connection, Write keeps the request and the Read
+// that wants the reply sends it.
+func TestRequestIsHeldUntilTheReplyIsRead(t *testing.T) {
+	arrived := make(chan time.Time, 4)
+	url := rawUpstream(t, func(c net.Conn) { serveRecordingArrivals(c, arrived) })
+	conn, err := dialSendWait(url[len("http://"):], time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c, ok := conn.(*sendWaitConn)
+	if !ok {
+		t.Fatalf("dialSendWait returned %T, want *sendWaitConn", conn)
+	}
+	checkHolding(t, conn, c, arrived)
+}
+
+// TestTLSRequestIsHeldUntilTheReplyIsRead: the same over TLS, the way the
+// HostClient of an https upstream stacks it (TLS over the dialled
+// connection); what is held is the records carrying the request.
+func TestTLSRequestIsHeldUntilTheReplyIsRead(t *testing.T) {
+	arrived := make(chan time.Time, 4)
+	url := rawTLSUpstream(t, func(c net.Conn) { serveRecordingArrivals(c, arrived) })
+	raw, err := dialSendWait(url[len("https://"):], time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := tls.Client(raw, &tls.Config{InsecureSkipVerify: true}) // the test's own certificate
+
+	defer conn.Close()
+	c := sendWaitConnOf(conn)
+	if c == nil {
+		t.Fatalf("no sendWaitConn under %T", conn)
+	}
+	checkHolding(t, conn, c, arrived)
 }
 
 // TestHeldRequestSurvivesAnUpstreamThatClosed sends requests on
@@ -113,18 +173,22 @@ func TestRequestIsHeldUntilTheReplyIsRead(t *testing.T) {
 // so: the held request meets a reset, and the request is retried on a new
 // connection instead of waiting for the timeout.
 func TestHeldRequestSurvivesAnUpstreamThatClosed(t *testing.T) {
-	url := rawUpstream(t, func(c net.Conn) { answerOnce(c) })
-	p := startProxy(t, `{"pools": [`+poolDoc(`"timeout": "20s"`, url)+`]}`)
-	for i := range 5 {
-		start := time.Now()
-		r := call(t, p, "192.0.2.1", nil)
-		if r.result != "" || r.status != 200 || r.body != "ok" {
-			t.Fatalf("request %d: %+v, want 200 ok", i, r)
-		}
-		if d := time.Since(start); d > 10*time.Second {
-			t.Fatalf("request %d took %v: it waited for the timeout", i, d)
-		}
-		time.Sleep(20 * time.Millisecond) // the upstream's close arrives
+	for scheme, upstream := range map[string]func(*testing.T, func(net.Conn)) string{"http": rawUpstream, "https": rawTLSUpstream} {
+		t.Run(scheme, func(t *testing.T) {
+			url := upstream(t, func(c net.Conn) { answerOnce(c) })
+			p := startProxy(t, `{"pools": [`+poolDoc(`"timeout": "20s"`, url)+`]}`)
+			for i := range 5 {
+				start := time.Now()
+				r := call(t, p, "192.0.2.1", nil)
+				if r.result != "" || r.status != 200 || r.body != "ok" {
+					t.Fatalf("request %d: %+v, want 200 ok", i, r)
+				}
+				if d := time.Since(start); d > 10*time.Second {
+					t.Fatalf("request %d took %v: it waited for the timeout", i, d)
+				}
+				time.Sleep(20 * time.Millisecond) // the upstream's close arrives
+			}
+		})
 	}
 }
 

@@ -68,10 +68,9 @@ func newUpstream(key string, u *serverURL, cs *clientSettings) *upstream {
 		Transport:                &transport{maxBody: cs.maxBody, maxIdle: cs.maxIdle},
 	}
 	if u.tls {
-		hc.TLSConfig = cs.tls
-	} else {
-		hc.DialTimeout = dialSendWait
+		hc.TLSConfig = cs.tls // fasthttp runs TLS over the dialled sendWaitConn
 	}
+	hc.DialTimeout = dialSendWait
 	up := &upstream{key: key, client: hc}
 	up.refs.Store(1)
 	return up

@@ -87,7 +87,7 @@ func (t *transport) RoundTrip(hc *fasthttp.HostClient, req *fasthttp.Request, re
 	}
 	// On a sendWaitConn the request may be held back and sent by the
 	// first read of the reply (sendwait.go).
-	swc, _ := conn.(*sendWaitConn)
+	swc := sendWaitConnOf(conn)
 	if swc != nil {
 		swc.holdIfRecent(now)
 	}
