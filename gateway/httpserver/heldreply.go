@@ -52,9 +52,9 @@ const (
 	// guardReuseLeft is how much of an earlier reply's guard must be left
 	// for it to serve the next reply (see above). Three quarters of
 	// heldReplyGuard: a connection whose requests come less than 25 ms
-	// apart sets one guard per 25 ms instead of one per reply, and only a
-	// connection that waits 75 to 100 ms between requests sees kept guards
-	// pass early.
+	// apart sets one guard per 25 ms instead of one per reply, and a kept
+	// guard passes early only when such a run of requests is followed by
+	// a pause of 75 ms or more, once per pause.
 	guardReuseLeft = heldReplyGuard * 3 / 4
 	// heldFlushTimeout bounds the write of a held reply by Close.
 	heldFlushTimeout = time.Second
