@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gatewright/gatewright/internal/testkit"
+	"github.com/valyala/fasthttp"
 )
 
 // rawUpstream serves each accepted connection with serve on 127.0.0.1
@@ -275,5 +276,41 @@ func TestSendWaitConnClearsADeadlineItSet(t *testing.T) {
 	_ = c.SetDeadline(time.Time{})
 	if err := exchange(); err != nil {
 		t.Fatalf("read deadline cleared: %v", err)
+	}
+}
+
+// TestHTTPSUpstreamsDialSendWaitConns: the connection pool of an https
+// server dials connections that can hold requests, for fasthttp to run
+// TLS over, and a request through it is answered.
+func TestHTTPSUpstreamsDialSendWaitConns(t *testing.T) {
+	url := rawTLSUpstream(t, func(c net.Conn) {
+		for answerOnce(c) {
+		}
+	})
+	u, err := parseServerURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := newUpstream(url, u, &clientSettings{maxIdle: 4, maxBody: 1 << 20, tls: &tls.Config{InsecureSkipVerify: true}})
+	t.Cleanup(up.client.CloseIdleConnections)
+	if up.client.DialTimeout == nil {
+		t.Fatal("an https upstream dials with fasthttp's default dialer")
+	}
+	conn, err := up.client.DialTimeout(u.addr(0), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	if _, ok := conn.(*sendWaitConn); !ok {
+		t.Fatalf("an https upstream dials a %T, want a *sendWaitConn under TLS", conn)
+	}
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI(url + "/")
+	for i := range 2 {
+		if err := up.client.DoTimeout(req, resp, 5*time.Second); err != nil || string(resp.Body()) != "ok" {
+			t.Fatalf("request %d: %v, body %q", i, err, resp.Body())
+		}
 	}
 }
