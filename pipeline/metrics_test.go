@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"github.com/gatewright/gatewright/pipeline"
 	"testing"
 	"time"
 
@@ -56,22 +57,34 @@ name: counted
 flow: [{filter: a, jumpIf: {hit: c}}, {filter: b}, {filter: c}]
 filters: [{name: a, kind: Step, result: hit}, {name: b, kind: Step}, {name: c, kind: Step, result: miss}]`
 
-func TestMetricsCountFiltersAndRuns(t *testing.T) {
-	p, err := build(t, testRegistry(), countedDoc)
+// initPipeline builds the pipeline of doc and initialises it.
+func initPipeline(t *testing.T, doc string) *pipeline.Pipeline {
+	t.Helper()
+	p, err := build(t, testRegistry(), doc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Init(); err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+// handleDetached runs n detached requests through p, one after the other.
+func handleDetached(p *pipeline.Pipeline, n int) {
 	req := fasthttp.AcquireRequest()
 	defer fasthttp.ReleaseRequest(req)
 	ctx := filter.NewContext()
-	for range 3 {
+	for range n {
 		ctx.ResetDetached(req, []byte("127.0.0.1"), time.Now())
 		p.Handle(ctx)
 		ctx.Finish()
 	}
+}
+
+func TestMetricsCountFiltersAndRuns(t *testing.T) {
+	p := initPipeline(t, countedDoc)
+	handleDetached(p, 3)
 	got := gather(t, p)
 	want := map[string]float64{
 		"gatewright_filter_executions_total|a|Step|counted|hit":  3,
@@ -95,9 +108,7 @@ func TestMetricsCountFiltersAndRuns(t *testing.T) {
 	if err := next.Inherit(p); err != nil {
 		t.Fatal(err)
 	}
-	ctx.ResetDetached(req, []byte("127.0.0.1"), time.Now())
-	next.Handle(ctx)
-	ctx.Finish()
+	handleDetached(next, 1)
 	if got := gather(t, next); got["gatewright_filter_executions_total|a|Step|counted|hit"] != 4 || got["gatewright_pipeline_requests_total|counted|miss"] != 4 {
 		t.Fatalf("after inherit: %v", got)
 	}
@@ -107,22 +118,11 @@ func TestMetricsCountFiltersAndRuns(t *testing.T) {
 // its own, although one filter's end is read as the next one's start, and
 // that the pipeline's duration covers them all.
 func TestDurationsBelongToTheirFilter(t *testing.T) {
-	p, err := build(t, testRegistry(), `
+	p := initPipeline(t, `
 kind: Pipeline
 name: timed
 filters: [{name: fast, kind: Step}, {name: slow, kind: Step, sleepMs: 40}, {name: last, kind: Step}]`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Init(); err != nil {
-		t.Fatal(err)
-	}
-	req := fasthttp.AcquireRequest()
-	defer fasthttp.ReleaseRequest(req)
-	ctx := filter.NewContext()
-	ctx.ResetDetached(req, []byte("127.0.0.1"), time.Now())
-	p.Handle(ctx)
-	ctx.Finish()
+	handleDetached(p, 1)
 
 	sums := gatherWith(t, p, func(m *dto.Metric) float64 { return m.GetHistogram().GetSampleSum() })
 	slow := sums["gatewright_filter_duration_seconds|slow|Step|timed"]
