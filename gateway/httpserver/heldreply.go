@@ -69,12 +69,11 @@ type heldReply struct {
 	// off is set once a connection missed a request while holding, or
 	// cannot hold at all (no raw socket).
 	off bool
-	// readDeadline is the deadline last set by the server; guarded says
-	// the socket has a guard instead, and guardUntil is when the guard of
+	// guarded says the socket has a guard instead of the deadline the
+	// server set (gateConn.rd.want), and guardUntil is when the guard of
 	// the held reply passes (see above).
-	readDeadline time.Time
-	guarded      bool
-	guardUntil   time.Time
+	guarded    bool
+	guardUntil time.Time
 
 	mu   sync.Mutex
 	held *[]byte // from gateListener.heldBufs; nil when nothing is held
@@ -169,7 +168,7 @@ func (c *gateConn) readHeld(p []byte) (int, error) {
 // the connection stops holding replies.
 func (c *gateConn) readAfterGuard(p []byte) (int, error) {
 	c.hr.guarded = false
-	if err := c.armReadDeadline(c.hr.readDeadline); err != nil {
+	if err := c.armReadDeadline(c.rd.want); err != nil {
 		return 0, err
 	}
 	n, early, err := c.ex.Read(p)
@@ -197,7 +196,7 @@ func (c *gateConn) SetReadDeadline(t time.Time) error {
 // gets the reply's guard, or keeps an earlier one (see above); t is
 // recorded as the deadline wanted once the guard is done with.
 func (c *gateConn) setReadDeadlineAt(now, t time.Time) error {
-	c.hr.readDeadline, c.hr.guarded = t, false
+	c.hr.guarded = false
 	if !c.hr.holding {
 		return c.armReadDeadline(t)
 	}

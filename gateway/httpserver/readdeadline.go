@@ -67,7 +67,7 @@ func (c *gateConn) extendReadDeadline(now, t time.Time) error {
 	if c.hr.holding || c.rd.armed.IsZero() || !c.rd.armed.After(now) || !c.rd.armed.Before(t) {
 		return c.setReadDeadlineAt(now, t)
 	}
-	c.hr.readDeadline, c.hr.guarded = t, false
+	c.hr.guarded = false
 	c.rd.want = t
 	return nil
 }
