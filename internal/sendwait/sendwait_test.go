@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/signal"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -211,3 +213,56 @@ func TestSendThenReadReportsAWriteError(t *testing.T) {
 		t.Fatalf("err = %v, want the connection's error", err)
 	}
 }
+
+// TestSendToAGonePeerRaisesNoSignal: once a reset has been reported, a
+// further send fails with EPIPE, and no SIGPIPE is raised for it (a
+// program that asks for SIGPIPE with signal.Notify would otherwise get
+// one per send to a closed connection).
+func TestSendToAGonePeerRaisesNoSignal(t *testing.T) {
+	client, server := pair(t)
+	_ = server.(*net.TCPConn).SetLinger(0) // close with a reset
+	server.Close()
+	time.Sleep(50 * time.Millisecond) // the reset arrives
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGPIPE)
+	defer signal.Stop(sigs)
+	_ = client.SetDeadline(time.Now().Add(5 * time.Second))
+	e := New(client)
+	_, first := e.SendThenRead([]byte("hello"), make([]byte, 8))
+	_, second := e.SendThenRead([]byte("again"), make([]byte, 8))
+	if !errors.Is(second, syscall.EPIPE) {
+		t.Fatalf("errors %v, then %v; want EPIPE for the second send", first, second)
+	}
+	select {
+	case s := <-sigs:
+		t.Fatalf("sending to a closed connection raised %v", s)
+	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// TestNewNeedsASocket: a connection whose descriptor is not a socket (here
+// a pipe's) gets no Exchange, since send(2) and recv(2) would fail on it.
+func TestNewNeedsASocket(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	if New(fileBackedConn{Conn: a, f: r}) != nil {
+		t.Fatal("New accepted a connection backed by a pipe")
+	}
+}
+
+// fileBackedConn is a net.Conn that hands out a file's descriptor as its
+// raw connection.
+type fileBackedConn struct {
+	net.Conn
+	f *os.File
+}
+
+// SyscallConn returns the file's raw connection.
+func (c fileBackedConn) SyscallConn() (syscall.RawConn, error) { return c.f.SyscallConn() }
